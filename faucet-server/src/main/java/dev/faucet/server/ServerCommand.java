@@ -1,0 +1,83 @@
+package dev.faucet.server;
+
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.SocketException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code faucet server}: runs a {@link FaucetServer} until the process is asked to stop (SIGTERM, Ctrl-C), then
+ * stops it gracefully from a shutdown hook. A failure to start is one line on stderr and exit code 1.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
+        description = "Runs the Faucet server: the durable log in --data and the HTTP API.")
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data",
+            description = "Data directory, created if missing (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    private String bind;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config = config();
+        FaucetServer server;
+        try {
+            server = FaucetServer.start(config);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("faucet: cannot start the server: " + describe(e, config));
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "faucet-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("faucet listening on " + server.uri());
+        out.flush();
+        server.awaitClose();
+        return 0;
+    }
+
+    private ServerConfig config() {
+        try {
+            return new ServerConfig(dataDir, bind, port);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid --" + e.getMessage());
+        }
+    }
+
+    /** A failure to start, in one line for the person who typed the command. */
+    static String describe(Exception e, ServerConfig config) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        if (e instanceof SocketException || e instanceof JavalinBindException) {
+            String hint = message.contains("in use") ? " (--port 0 picks a free port)" : "";
+            return "cannot listen on " + config.bind() + ":" + config.port() + ": " + message + hint;
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return "data directory " + config.dataDir() + " is not writable (permission denied: " + denied.getFile()
+                    + ")";
+        }
+        if (e instanceof FileSystemException fs) {
+            String reason = fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+            String where = config.dataDir().toString().equals(fs.getFile()) ? "" : fs.getFile() + ": ";
+            return "cannot use data directory " + config.dataDir() + ": " + where + reason;
+        }
+        return message;
+    }
+}
