@@ -223,6 +223,9 @@ public final class Segment implements AutoCloseable {
         while (off < chunk.limit() && sink.wantsMore()) {
             long pos = start + off;
             if (chunk.limit() - off < RecordBatchDescriptor.HEADER_LENGTH) {
+                if (off == 0) {
+                    throw new FormatException(file.path().toString(), pos, "record batch header is cut short");
+                }
                 return pos;
             }
             BatchHeader h = BatchHeader.read(chunk.slice(off, RecordBatchDescriptor.HEADER_LENGTH),
