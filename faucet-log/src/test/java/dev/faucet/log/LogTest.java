@@ -91,7 +91,8 @@ class LogTest {
                     "__faucet.mine"}) {
                 assertThatThrownBy(() -> log.createTopic(TopicConfig.of(bad, 1)))
                         .isInstanceOf(LogException.class)
-                        .satisfies(e -> assertThat(((LogException) e).kind()).isEqualTo(LogException.Kind.INVALID_TOPIC));
+                        .satisfies(e -> assertThat(((LogException) e).kind())
+                                .isEqualTo(LogException.Kind.INVALID_TOPIC));
             }
         }
     }
