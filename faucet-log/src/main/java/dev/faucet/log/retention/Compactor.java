@@ -1,0 +1,186 @@
+package dev.faucet.log.retention;
+
+import dev.faucet.log.FileSeam;
+import dev.faucet.log.LogConfig;
+import dev.faucet.log.LogException;
+import dev.faucet.log.LogFile;
+import dev.faucet.log.LogRecord;
+import dev.faucet.log.commit.LogWriter;
+import dev.faucet.log.format.FileHeaderDescriptor;
+import dev.faucet.log.format.FormatException;
+import dev.faucet.log.format.RecordBatchCodec;
+import dev.faucet.log.partition.Partition;
+import dev.faucet.log.segment.ReadSink;
+import dev.faucet.log.segment.Segment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Compacts the closed segments of compacted topics: a record survives when it is the latest for its key in the
+ * partition; a tombstone survives until it is older than the tombstone retention. Offsets never change (a compacted
+ * partition has gaps). Each cleaned segment is written beside the original as {@code .cleaned}, fsynced, and swapped
+ * in by the writer thread with an atomic rename, after the old indexes are removed, so a crash at any point leaves
+ * either the old or the new segment, and at worst a missing index that the next open rebuilds.
+ *
+ * <p>Threading: {@link #run} is the cleaner thread; swaps run on the writer thread.
+ */
+final class Compactor implements Runnable {
+    private static final int BATCH_RECORDS = 1000;
+
+    private final Supplier<List<Partition>> partitions;
+    private final LogWriter writer;
+    private final LogConfig config;
+    private final List<String> notes;
+    private final Map<Partition, Long> cleanedUpTo = new HashMap<>();
+    private volatile boolean running = true;
+
+    Compactor(Supplier<List<Partition>> partitions, LogWriter writer, LogConfig config, List<String> notes) {
+        this.partitions = partitions;
+        this.writer = writer;
+        this.config = config;
+        this.notes = notes;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            pass();
+            try {
+                Thread.sleep(config.maintenanceInterval().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    synchronized void pass() {
+        for (Partition p : partitions.get()) {
+            if (!p.config().compact() || p.segments().length < 2 || !running) {
+                continue;
+            }
+            long closedEnd = p.active().baseOffset();
+            if (cleanedUpTo.getOrDefault(p, -1L) >= p.endOffset()) {
+                continue;
+            }
+            try {
+                compact(p);
+                cleanedUpTo.put(p, p.endOffset());
+            } catch (IOException | FormatException | LogException e) {
+                synchronized (notes) {
+                    notes.add("compaction of " + p + " up to offset " + closedEnd + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    private void compact(Partition p) throws IOException, FormatException {
+        Map<ByteBuffer, Long> latest = latestOffsets(p);
+        long tombstoneCutoff = config.clock().millis() - config.tombstoneRetention().toMillis();
+        Segment[] segs = p.segments();
+        for (int i = 0; i < segs.length - 1 && running; i++) {
+            List<LogRecord> all = records(segs[i], p);
+            List<LogRecord> kept = new ArrayList<>();
+            for (LogRecord r : all) {
+                boolean newest = latest.get(ByteBuffer.wrap(r.key())) == r.offset();
+                boolean expiredTombstone = r.value() == null && r.timestampMs() < tombstoneCutoff;
+                if (newest && !expiredTombstone) {
+                    kept.add(r);
+                }
+            }
+            if (kept.size() < all.size()) {
+                swap(p, segs[i], writeCleaned(p.seam(), segs[i], kept));
+            }
+        }
+    }
+
+    private static Map<ByteBuffer, Long> latestOffsets(Partition p) {
+        Map<ByteBuffer, Long> latest = new HashMap<>();
+        long offset = p.startOffset();
+        long end = p.endOffset();
+        while (offset < end) {
+            List<LogRecord> batch = p.read(offset, 10_000, 32 << 20);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (LogRecord r : batch) {
+                latest.put(ByteBuffer.wrap(r.key()), r.offset());
+            }
+            offset = batch.get(batch.size() - 1).offset() + 1;
+        }
+        return latest;
+    }
+
+    private static List<LogRecord> records(Segment s, Partition p) throws IOException, FormatException {
+        List<LogRecord> out = new ArrayList<>();
+        s.read(s.baseOffset(), Long.MAX_VALUE, s.size(), p.index(), new ReadSink() {
+            @Override
+            public boolean wantsMore() {
+                return true;
+            }
+
+            @Override
+            public void accept(LogRecord record) {
+                out.add(record);
+            }
+        });
+        return out;
+    }
+
+    private static Path writeCleaned(FileSeam seam, Segment s, List<LogRecord> kept) throws IOException {
+        Path cleaned = s.path().resolveSibling(s.path().getFileName() + ".cleaned");
+        Files.deleteIfExists(cleaned);
+        try (LogFile f = seam.open(cleaned)) {
+            f.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, s.baseOffset()));
+            for (int from = 0; from < kept.size(); from += BATCH_RECORDS) {
+                List<LogRecord> part = kept.subList(from, Math.min(kept.size(), from + BATCH_RECORDS));
+                long base = part.get(0).offset();
+                int lastDelta = (int) (part.get(part.size() - 1).offset() - base);
+                f.append(RecordBatchCodec.encodeKept(part, base, lastDelta, 0));
+            }
+            f.force();
+        }
+        return cleaned;
+    }
+
+    private void swap(Partition p, Segment old, Path cleaned) {
+        writer.control(now -> {
+            Segment[] segs = p.segments();
+            int i = List.of(segs).indexOf(old);
+            if (i < 0 || i == segs.length - 1) {
+                Files.deleteIfExists(cleaned);
+                return null;
+            }
+            Path dir = old.path().getParent();
+            Files.deleteIfExists(dir.resolve(Segment.fileName(old.baseOffset(), ".index")));
+            Files.deleteIfExists(dir.resolve(Segment.fileName(old.baseOffset(), ".timeindex")));
+            Files.move(cleaned, old.path(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            p.seam().forceDirectory(dir);
+            Segment fresh = openCleaned(p, old.path(), now);
+            Segment[] replaced = segs.clone();
+            replaced[i] = fresh;
+            p.replaceSegments(replaced);
+            old.close();
+            return null;
+        }).join();
+    }
+
+    private static Segment openCleaned(Partition p, Path path, long now) throws IOException {
+        try {
+            return Segment.open(p.seam(), path, -1, p.indexIntervalBytes(), false, now);
+        } catch (FormatException e) {
+            throw new IOException("the compacted segment " + path + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+}
