@@ -1,6 +1,7 @@
 package dev.faucet.server;
 
 import dev.faucet.log.Log;
+import dev.faucet.log.LogState;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.io.IOException;
@@ -18,10 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Faucet server: the durable log of one data directory and the HTTP API in front of it.
  *
- * <p>Lifecycle: {@link #start} opens the log ({@link Log#open}, which runs recovery), starts HTTP on the configured
- * address and port, and writes the port it got to {@code DATA/server.port}; when {@code start} returns the server
- * is ready. {@link #close} stops HTTP (in-flight requests finish), closes the log and removes
- * {@code server.port}. A server is started once and closed once; {@code close} is idempotent.
+ * <p>Lifecycle: {@link #start} starts HTTP on the configured address and port, writes the port it got to
+ * {@code DATA/server.port}, then opens the log ({@link Log#open}, which runs recovery). While recovery runs,
+ * {@code /health/live} answers 200 and {@code /health/ready} 503, so a supervisor does not restart a server that is
+ * busy recovering; when {@code start} returns the server is ready. {@link #close} stops HTTP (in-flight requests
+ * finish), closes the log and removes {@code server.port}. A server is started once and closed once; {@code close}
+ * is idempotent.
  *
  * <p>Threading: the methods may be called from any thread; requests run on Jetty's platform threads.
  */
@@ -32,15 +35,14 @@ public final class FaucetServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaucetServer.class);
 
     private final ServerConfig config;
-    private final Log log;
     private final Javalin http;
+    private volatile Log log;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile URI servingUri;
 
-    private FaucetServer(ServerConfig config, Log log) {
+    private FaucetServer(ServerConfig config) {
         this.config = config;
-        this.log = log;
         this.http = Javalin.create(this::configure);
     }
 
@@ -52,11 +54,13 @@ public final class FaucetServer implements AutoCloseable {
      */
     public static FaucetServer start(ServerConfig config) throws IOException {
         checkAddress(config);
-        FaucetServer server = new FaucetServer(config, Log.open(config.dataDir()));
+        Files.createDirectories(config.dataDir());
+        FaucetServer server = new FaucetServer(config);
         try {
             server.http.start();
             server.writePortFile();
             server.servingUri = server.uri();
+            server.log = Log.open(config.dataDir());
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -78,7 +82,13 @@ public final class FaucetServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = false;
         cfg.jetty.host = config.bind();
         cfg.jetty.port = config.port();
-        new HealthRoutes(log::state).addTo(cfg.routes);
+        new HealthRoutes(this::logState).addTo(cfg.routes);
+    }
+
+    /** The log's state, or null while it is being recovered. */
+    private LogState logState() {
+        Log current = log;
+        return current == null ? null : current.state();
     }
 
     /** The TCP port the server listens on: the configured one, or the one picked for port 0. */
@@ -110,7 +120,7 @@ public final class FaucetServer implements AutoCloseable {
             http.stop();
         } finally {
             try {
-                log.close();
+                closeLog();
             } finally {
                 removePortFile();
                 closed.countDown();
@@ -118,6 +128,18 @@ public final class FaucetServer implements AutoCloseable {
         }
         if (servingUri != null) {
             LOG.info("stopped serving {}", servingUri);
+        }
+    }
+
+    private void closeLog() {
+        Log current = log;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.close();
+        } catch (IOException e) {
+            LOG.warn("closing the log in {} failed: {}; the next start recovers it", config.dataDir(), e.toString());
         }
     }
 

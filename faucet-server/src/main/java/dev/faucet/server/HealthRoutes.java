@@ -17,12 +17,13 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health/ready}: 200 {@code {"status":"ready"}} once the log is open (recovered), 503 otherwise.
  *   </li>
  * </ul>
- * A 503 names the log's state: {@code {"status":"failed","log":"failed"}}.
+ * A 503 names the log's state: {@code {"status":"failed","log":"failed"}}, or {@code "recovering"} while the log is
+ * being opened.
  */
 final class HealthRoutes {
     private final Supplier<LogState> logState;
 
-    /** @param logState the log's current state; called on every request, from Jetty's threads */
+    /** @param logState the log's current state, null while it recovers; called on every request, on Jetty's threads */
     HealthRoutes(Supplier<LogState> logState) {
         this.logState = logState;
     }
@@ -46,7 +47,8 @@ final class HealthRoutes {
         if (healthy) {
             ctx.json(new Health(yes, null));
         } else {
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(new Health(no, state.name().toLowerCase(Locale.ROOT)));
+            String log = state == null ? "recovering" : state.name().toLowerCase(Locale.ROOT);
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(new Health(no, log));
         }
     }
 

@@ -64,4 +64,16 @@ class HealthRoutesTest {
 
         assertThat(Loopback.get(uri, "/health/ready").statusCode()).isEqualTo(503);
     }
+
+    @Test
+    void shouldStayLiveButNotReadyWhileTheLogRecovers() throws Exception {
+        logState.set(null);
+
+        HttpResponse<String> live = Loopback.get(uri, "/health/live");
+        HttpResponse<String> ready = Loopback.get(uri, "/health/ready");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"not-ready\",\"log\":\"recovering\"}");
+    }
 }
