@@ -69,7 +69,7 @@ public final class Log implements AutoCloseable {
         this.config = config;
         this.recoveryNotes = notes;
         this.store = new TopicStore(config.fileSeam(), dir);
-        this.loader = new PartitionLoader(config.fileSeam(), config.indexIntervalBytes(), config.clock().millis(),
+        this.loader = new PartitionLoader(config.fileSeam(), config.indexIntervalBytes(), config.clock(),
                 notes);
         this.placer = new RecordPlacer(config.maxRecordBytes());
     }
