@@ -47,7 +47,8 @@ public final class CommitJournal implements AutoCloseable {
 
     /**
      * Reads every journal file in order. A torn record at the very end of the newest file is a commit that never
-     * finished (it was not acknowledged) and is cut; a bad record anywhere else is corruption and refused.
+     * finished (it was not acknowledged) and is cut; a bad record anywhere else (in an older file, or followed by an
+     * intact record) is corruption and refused.
      */
     public static Recovered recover(FileSeam seam, Path dir) throws IOException, FormatException {
         Files.createDirectories(dir);
@@ -74,8 +75,9 @@ public final class CommitJournal implements AutoCloseable {
             while (pos < all.limit()) {
                 int end = recordEnd(all, pos);
                 if (end < 0 || !CommitRecordDescriptor.valid(all, pos, end)) {
-                    if (!newest) {
-                        throw new FormatException(path.toString(), pos, "commit record is corrupt");
+                    if (!newest || intactRecordAfter(all, pos)) {
+                        throw new FormatException(path.toString(), pos, "commit record is corrupt"
+                                + (newest ? " and intact commit records follow it, so it is not a torn write" : ""));
                     }
                     notes.add("cut an unfinished commit record at byte " + pos + " of " + path
                             + " (it was never acknowledged)");
@@ -87,6 +89,29 @@ public final class CommitJournal implements AutoCloseable {
             }
             return seq;
         }
+    }
+
+    /**
+     * Whether an intact commit record starts anywhere after the bad one at {@code pos}. A torn write leaves only a
+     * prefix of the last record, so anything intact after a bad record means the bad one is corruption of committed
+     * data. Candidates are checked for a consistent length, entry count and kind before their checksum.
+     */
+    private static boolean intactRecordAfter(ByteBuffer all, int pos) {
+        int fixedBody = CommitRecordDescriptor.ENTRIES_OFFSET - FRAME_LENGTH;
+        for (int q = pos + 1; q + CommitRecordDescriptor.ENTRIES_OFFSET <= all.limit(); q++) {
+            long body = all.getInt(q);
+            long entries = all.getInt(q + CommitRecordDescriptor.ENTRY_COUNT_OFFSET);
+            byte kind = all.get(q + CommitRecordDescriptor.KIND_OFFSET);
+            if (entries < 0 || body != fixedBody + entries * ENTRY_LENGTH
+                    || (kind != CommitRecordDescriptor.KIND_COMMIT && kind != CommitRecordDescriptor.KIND_CHECKPOINT)) {
+                continue;
+            }
+            int end = recordEnd(all, q);
+            if (end >= 0 && CommitRecordDescriptor.valid(all, q, end)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int recordEnd(ByteBuffer all, int pos) {
