@@ -37,6 +37,7 @@ final class AppendBench {
                     for (int threads : o.threads()) {
                         for (int window : o.windows()) {
                             AppendConfig c = new AppendConfig(partitions, threads, batch, window);
+                            CpuMeter.awaitQuiet(o.settleSeconds());
                             AppendResult r = run(c, o, dir.fresh("append"));
                             AppendTable.row(r, baseline);
                             all.computeIfAbsent(c, k -> new ArrayList<>()).add(r);
@@ -87,7 +88,8 @@ final class AppendBench {
                 t.join();
             }
             return new AppendResult(c, acked / secs, acked * (double) o.recordBytes() / 1e6 / secs,
-                    counts.appendedBytes() / 1e6 / secs, counts.allForces() / secs, ms(h, 50), ms(h, 99),
+                    counts.appendedBytes() / 1e6 / secs, counts.allForces() / secs, counts.journalForces() / secs,
+                    ms(h, 50), ms(h, 99),
                     ms(h, 99.9), h.getMaxValue() / 1e6, counts.forceNanos() / 1e9 / secs, cpu0.until(cpu1),
                     ackedFailed[1].sum());
         } finally {

@@ -28,31 +28,29 @@ final class AppendTable {
 
     /** Ratios to the machine's limits, and where the CPU went. */
     static void ratios(List<AppendResult> results, DiskBaseline.Baseline b) {
-        String fmt = "%-28s %9s %9s %9s %9s %9s %7s %7s %8s %8s %7s%n";
-        System.out.printf("%nlog-append against the machine baseline (disk: %.0f MB/s sequential, %.0f fsyncs/s,"
-                + " fsync p99 %.2f ms; CRC-32C %.0f MB/s on one core)%n", b.seqWriteMBps(), b.fsyncsPerSecond(),
-                b.fsyncP99Ms(), b.crcMBps());
-        System.out.printf(fmt, "config", "disk/seq", "fsync/max", "fsyncBusy", "p99/fsync", "MB/s/crc", "writer",
-                "acks", "process", "machine", "others");
+        String fmt = "%-28s %9s %6s %6s %8s %8s %9s %9s %9s %6s %6s %6s %7s %6s %6s%n";
+        System.out.printf("%nlog-append against the machine baseline (disk: %.0f MB/s sequential, %.0f MB/s as 1 MiB"
+                + " write + force, %.0f fsyncs/s, fsync p99 %.2f ms; CRC-32C %.0f MB/s on one core)%n",
+                b.seqWriteMBps(), b.groupWriteMBps(), b.fsyncsPerSecond(), b.fsyncP99Ms(), b.crcMBps());
+        System.out.printf(fmt, "config", "commits/s", "fs/cmt", "KB/cmt", "disk/seq", "disk/w+f", "fsync/max",
+                "fsyncBusy", "p99/fsync", "MB/crc", "writer", "acks", "process", "kernel", "others");
         for (AppendResult r : results) {
-            System.out.printf(fmt, r.config().name(), pct(r.diskMBps() / b.seqWriteMBps()),
-                    pct(r.fsyncsPerSecond() / b.fsyncsPerSecond()), pct(r.fsyncBusy()),
+            double commits = r.commitsPerSecond();
+            System.out.printf(fmt, r.config().name(), String.format("%,.0f", commits),
+                    String.format("%.1f", r.fsyncsPerSecond() / commits),
+                    String.format("%.0f", r.diskMBps() * 1000 / commits), pct(r.diskMBps() / b.seqWriteMBps()),
+                    pct(r.diskMBps() / b.groupWriteMBps()), pct(r.fsyncsPerSecond() / b.fsyncsPerSecond()),
+                    pct(r.fsyncBusy()),
                     String.format("%.1f×", r.p99Ms() / b.fsyncP99Ms()), pct(r.payloadMBps() / b.crcMBps()),
                     cores(r.cpu().writer()), cores(r.cpu().acks()), cores(r.cpu().process()),
-                    pct(r.cpu().machine()), cores(others(r.cpu())));
+                    cores(r.cpu().kernelThreads()), cores(r.cpu().others()));
         }
-        System.out.println("  disk/seq: disk MB/s ÷ sequential write MB/s; fsync/max: fsyncs/s ÷ baseline fsyncs/s;"
-                + " fsyncBusy: share of wall time in fsync;");
-        System.out.println("  writer, acks, process: CPU in cores; machine: busy share of all cores; others: cores"
-                + " used by everything else (other users, kernel threads)");
-    }
-
-    /** Cores the rest of the machine used meanwhile: other users, kernel threads (writeback, journal). */
-    static double others(CpuMeter.Usage u) {
-        if (u.machine() < 0 || u.process() < 0) {
-            return -1;
-        }
-        return Math.max(0, u.machine() * Runtime.getRuntime().availableProcessors() - u.process());
+        System.out.println("  fs/cmt: fsyncs per group commit; KB/cmt: bytes written per commit; disk/seq and"
+                + " disk/w+f: disk MB/s ÷ the two write baselines;");
+        System.out.println("  fsync/max: fsyncs/s ÷ baseline fsyncs/s; fsyncBusy: share of wall time in fsync;"
+                + " MB/crc: payload MB/s ÷ CRC-32C MB/s;");
+        System.out.println("  writer, acks, process: CPU in cores (of " + Runtime.getRuntime().availableProcessors()
+                + "); kernel: kernel threads (writeback, ext4 journal, block I/O); others: other users' processes");
     }
 
     static String pct(double fraction) {

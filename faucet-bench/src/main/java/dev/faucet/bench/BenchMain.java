@@ -44,16 +44,17 @@ public final class BenchMain {
                 System.getProperty("java.version"), loadAverage());
         try (BenchDir dir = new BenchDir(o)) {
             System.out.println("data in " + dir.root());
+            CpuMeter.awaitQuiet(o.settleSeconds());
             DiskBaseline.Baseline baseline = DiskBaseline.measure(dir.fresh("disk"), 3);
             baseline.print();
             String c = o.command();
             List<AppendResult> appends = c.equals("log-append") || c.equals("all")
                     ? AppendBench.runMatrix(o, dir, baseline) : List.of();
-            ReadBench.Result read = c.equals("log-read") || c.equals("all")
-                    ? ReadBench.run(o, dir.fresh("read"), baseline) : null;
-            RecoveryBench.Result recovery = c.equals("log-recovery") || c.equals("all")
-                    ? RecoveryBench.run(o, dir.fresh("recovery")) : null;
-            Targets.print(appends, read, recovery);
+            boolean read = c.equals("log-read") || c.equals("all");
+            boolean recover = c.equals("log-recovery") || c.equals("all");
+            ReadBench.Result reads = read ? ReadBench.run(o, dir.fresh("read"), baseline) : null;
+            RecoveryBench.Result recovery = recover ? RecoveryBench.run(o, dir.fresh("recovery")) : null;
+            Targets.print(appends, reads, recovery);
         }
     }
 

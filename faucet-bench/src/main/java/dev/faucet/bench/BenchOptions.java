@@ -24,10 +24,11 @@ import java.util.Map;
  * @param bytes log size written before the kill -9 of the recovery benchmark
  * @param opens clean reopens timed after the first open that recovers from the kill
  * @param recordBytes the value size of every record
+ * @param settleSeconds before each measurement, wait up to this long for the machine to be quiet (shared machines)
  */
 record BenchOptions(String command, int seconds, int warmupSeconds, Path dir, boolean keep, int batch,
         List<Integer> windows, List<Integer> partitions, List<Integer> threads, List<Integer> batches, int repeat,
-        long records, long bytes, int opens, int recordBytes, List<String> rest) {
+        long records, long bytes, int opens, int recordBytes, int settleSeconds, List<String> rest) {
 
     static final String USAGE = """
             usage: java -jar faucet-bench-all.jar COMMAND [options]
@@ -45,7 +46,8 @@ record BenchOptions(String command, int seconds, int warmupSeconds, Path dir, bo
               --records N       records preloaded for log-read (5000000)
               --bytes N         log size for log-recovery, e.g. 2g, 512m (2g)
               --opens N         clean reopens timed after the recovering open (3)
-              --record-bytes N  value bytes per record (200)""";
+              --record-bytes N  value bytes per record (200)
+              --settle N        before each measurement wait up to N s for the machine to be quiet (0)""";
 
     static BenchOptions parse(String[] args) {
         if (args.length == 0 || args[0].startsWith("-")) {
@@ -75,7 +77,7 @@ record BenchOptions(String command, int seconds, int warmupSeconds, Path dir, bo
                 list(o.remove("window"), "8"), list(o.remove("partitions"), "1,8"), list(o.remove("threads"), "1,16"),
                 batches, integer(o.remove("repeat"), 1), size(o.remove("records"), 5_000_000),
                 size(o.remove("bytes"), 2L << 30), integer(o.remove("opens"), 3),
-                integer(o.remove("record-bytes"), 200), rest);
+                integer(o.remove("record-bytes"), 200), integer(o.remove("settle"), 0), rest);
         if (!o.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + o.keySet());
         }

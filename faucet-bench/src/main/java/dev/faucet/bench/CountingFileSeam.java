@@ -8,21 +8,25 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Wraps {@link FileSeam#real()} to count what the log asks of the disk: file fsyncs, directory fsyncs, the time spent
- * in them, and the bytes appended. The counters only grow; take {@link #snapshot()}s and subtract.
+ * Wraps {@link FileSeam#real()} to count what the log asks of the disk: file fsyncs (and of those, the commit
+ * journal's, one per durable group commit), directory fsyncs, the time spent in them, and the bytes appended. The
+ * counters only grow; take {@link #snapshot()}s and subtract.
  */
 final class CountingFileSeam implements FileSeam {
     private final FileSeam real = FileSeam.real();
     private final LongAdder forces = new LongAdder();
+    private final LongAdder journalForces = new LongAdder();
     private final LongAdder forceNanos = new LongAdder();
     private final LongAdder directoryForces = new LongAdder();
     private final LongAdder appendedBytes = new LongAdder();
     private final LongAdder appendCalls = new LongAdder();
 
     /** The counters at one moment. */
-    record Counts(long forces, long forceNanos, long directoryForces, long appendedBytes, long appendCalls) {
+    record Counts(long forces, long journalForces, long forceNanos, long directoryForces, long appendedBytes,
+            long appendCalls) {
         Counts minus(Counts before) {
-            return new Counts(forces - before.forces, forceNanos - before.forceNanos,
+            return new Counts(forces - before.forces, journalForces - before.journalForces,
+                    forceNanos - before.forceNanos,
                     directoryForces - before.directoryForces, appendedBytes - before.appendedBytes,
                     appendCalls - before.appendCalls);
         }
@@ -34,13 +38,13 @@ final class CountingFileSeam implements FileSeam {
     }
 
     Counts snapshot() {
-        return new Counts(forces.sum(), forceNanos.sum(), directoryForces.sum(), appendedBytes.sum(),
-                appendCalls.sum());
+        return new Counts(forces.sum(), journalForces.sum(), forceNanos.sum(), directoryForces.sum(),
+                appendedBytes.sum(), appendCalls.sum());
     }
 
     @Override
     public LogFile open(Path path) throws IOException {
-        return new Counted(real.open(path));
+        return new Counted(real.open(path), path.getFileName().toString().endsWith(".journal"));
     }
 
     @Override
@@ -54,9 +58,11 @@ final class CountingFileSeam implements FileSeam {
     /** One file, counted. */
     private final class Counted implements LogFile {
         private final LogFile file;
+        private final boolean journal;
 
-        Counted(LogFile file) {
+        Counted(LogFile file, boolean journal) {
             this.file = file;
+            this.journal = journal;
         }
 
         @Override
@@ -91,6 +97,9 @@ final class CountingFileSeam implements FileSeam {
             file.force();
             forceNanos.add(System.nanoTime() - t0);
             forces.increment();
+            if (journal) {
+                journalForces.increment();
+            }
         }
 
         @Override

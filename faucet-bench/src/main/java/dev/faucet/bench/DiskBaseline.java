@@ -13,7 +13,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The machine's own limits, measured in the same run as the log so that every log figure has a ratio: fsync latency
  * and rate for 4 KiB appends each followed by {@code force}, sequential write MB/s (1 GiB in 1 MiB writes, one
- * {@code force} at the end), and CRC-32C MB/s on one core ({@link CRC32C}, which the log uses).
+ * {@code force} at the end), the group-commit pattern without the log (one thread writing 1 MiB and forcing, again
+ * and again), and CRC-32C MB/s on one core ({@link CRC32C}, which the log uses).
  */
 final class DiskBaseline {
     private static final int FSYNC_WRITE = 4096;
@@ -26,13 +27,15 @@ final class DiskBaseline {
 
     /** The results. Latencies in milliseconds, rates per second, MB = 10^6 bytes. */
     record Baseline(double fsyncP50Ms, double fsyncP99Ms, double fsyncsPerSecond, double seqWriteMBps,
-            double crcMBps) {
+            double groupWriteMBps, double groupWriteShare, double crcMBps) {
         void print() {
             System.out.printf("%nMachine baseline (same run)%n");
             System.out.printf("  fsync of a 4 KiB append:  p50 %.3f ms, p99 %.3f ms, %.0f fsyncs/s (one thread)%n",
                     fsyncP50Ms, fsyncP99Ms, fsyncsPerSecond);
             System.out.printf("  sequential write:         %.0f MB/s (1 GiB in 1 MiB writes, one force at the end)%n",
                     seqWriteMBps);
+            System.out.printf("  1 MiB write + force loop: %.0f MB/s (one thread; %.0f%% of its time in write, the"
+                    + " rest in force)%n", groupWriteMBps, groupWriteShare * 100);
             System.out.printf("  CRC-32C on one core:      %.0f MB/s (64 KiB buffers)%n", crcMBps);
         }
     }
@@ -41,8 +44,10 @@ final class DiskBaseline {
         Histogram h = new Histogram(3);
         double fsyncRate = fsync(dir.resolve("fsync.bin"), fsyncSeconds, h);
         double seq = sequentialWrite(dir.resolve("seq.bin"));
+        double[] group = writeAndForce(dir.resolve("group.bin"), fsyncSeconds);
         double crc = crc32c(Math.min(2.0, fsyncSeconds));
-        return new Baseline(h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, fsyncRate, seq, crc);
+        return new Baseline(h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, fsyncRate, seq,
+                group[0], group[1], crc);
     }
 
     /** Appends 4 KiB and forces, again and again; returns fsyncs per second and fills {@code latency} (ns). */
@@ -85,6 +90,35 @@ final class DiskBaseline {
             }
             ch.force(false);
             return SEQ_TOTAL / 1e6 / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * The log's group commit without the log: one thread writes 1 MiB (one call) and forces, again and again.
+     * Returns MB/s and the share of the time spent in write (copying into the page cache) rather than in force.
+     */
+    static double[] writeAndForce(Path file, double seconds) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(SEQ_WRITE);
+        buf.put(randomBytes(SEQ_WRITE));
+        long bytes = 0;
+        long writeNanos = 0;
+        long start = System.nanoTime();
+        long now = start;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (now - start < seconds * 1e9) {
+                buf.clear();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                long written = System.nanoTime();
+                writeNanos += written - now;
+                ch.force(false);
+                bytes += SEQ_WRITE;
+                now = System.nanoTime();
+            }
+            return new double[] {bytes / 1e6 / ((now - start) / 1e9), writeNanos / (double) (now - start)};
         } finally {
             Files.deleteIfExists(file);
         }

@@ -41,6 +41,7 @@ final class ReadBench {
             long fileBytes = segmentBytes(dir);
             readAll(log, Math.min(o.records(), 1_000_000));
             readAll(log, o.records());
+            CpuMeter.awaitQuiet(o.settleSeconds());
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 3; i++) {
                 long start = System.nanoTime();

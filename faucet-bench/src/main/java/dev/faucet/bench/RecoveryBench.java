@@ -33,6 +33,7 @@ final class RecoveryBench {
             long size = directoryBytes(dir);
             System.out.printf("%nlog-recovery: child wrote %s; killed with SIGKILL after %.1f s; log is %,d bytes%n",
                     ready, fill, size);
+            CpuMeter.awaitQuiet(o.settleSeconds());
             long t0 = System.nanoTime();
             Log log = Log.open(dir);
             double first = (System.nanoTime() - t0) / 1e6;
