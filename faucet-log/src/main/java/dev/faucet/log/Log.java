@@ -246,7 +246,7 @@ public final class Log implements AutoCloseable {
         List<PartitionBatch> batches = new ArrayList<>();
         long bytes = 0;
         for (Commit.Append a : commit.appends()) {
-            RecordPlacer.Placed p = placer.place(topicOrThrow(a.topic()), a.records(), now);
+            RecordPlacer.Placed p = placer.place(appendableTopic(a.topic()), a.records(), now);
             placed.add(p);
             batches.addAll(p.batches());
             bytes += p.bytes();
@@ -305,6 +305,15 @@ public final class Log implements AutoCloseable {
                     + partition + "; it has 0 to " + (t.partitionCount() - 1));
         }
         return t.partition(partition);
+    }
+
+    /** A topic users may append to: an internal topic takes only the log's own records, which it reads at open. */
+    private Topic appendableTopic(String name) {
+        if (name != null && TopicNames.isInternal(name)) {
+            throw new LogException(LogException.Kind.INVALID_TOPIC, "cannot append to " + TopicNames.quote(name)
+                    + ": topics starting with '" + TopicNames.INTERNAL_PREFIX + "' are reserved for Faucet's own use");
+        }
+        return topicOrThrow(name);
     }
 
     private Topic topicOrThrow(String name) {
