@@ -257,7 +257,11 @@ public final class Log implements AutoCloseable {
             bytes += p.bytes();
         }
         CompletableFuture<long[]> done = new CompletableFuture<>();
-        writer.submit(new AppendRequest(batches, bytes, () -> groups.applyCommitted(commit.offsets()), done));
+        try {
+            writer.submit(new AppendRequest(batches, bytes, () -> groups.applyCommitted(commit.offsets()), done));
+        } catch (LogException e) {
+            return CompletableFuture.failedFuture(e); // failed closed or closed: a system failure, not bad input
+        }
         return done.thenApply(bases -> positions(placed, bases));
     }
 
