@@ -52,8 +52,8 @@ public final class BenchMain {
                     ? AppendBench.runMatrix(o, dir, baseline) : List.of();
             boolean read = c.equals("log-read") || c.equals("all");
             boolean recover = c.equals("log-recovery") || c.equals("all");
-            ReadBench.Result reads = read ? ReadBench.run(o, dir.fresh("read"), baseline) : null;
-            RecoveryBench.Result recovery = recover ? RecoveryBench.run(o, dir.fresh("recovery")) : null;
+            ReadBench.Result reads = read ? ReadBench.repeat(o, dir, baseline) : null;
+            RecoveryBench.Result recovery = recover ? RecoveryBench.repeat(o, dir) : null;
             Targets.print(appends, reads, recovery);
         }
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param partitions partition counts of the append matrix
  * @param threads appending thread counts of the append matrix
  * @param batches records per append of the append matrix ({@code 1} is the single-record append)
- * @param repeat how many times the append matrix runs (medians are printed when more than once)
+ * @param repeat how many times each benchmark runs (medians are printed when more than once)
  * @param records records preloaded for the read benchmark
  * @param bytes log size written before the kill -9 of the recovery benchmark
  * @param opens clean reopens timed after the first open that recovers from the kill
@@ -42,7 +42,7 @@ record BenchOptions(String command, int seconds, int warmupSeconds, Path dir, bo
               --partitions L    partition counts, comma separated (1,8)
               --threads L       appending threads, comma separated (1,16)
               --modes L         single,batch (both)
-              --repeat N        run the append matrix N times and print medians (1)
+              --repeat N        run each benchmark N times and print medians (1)
               --records N       records preloaded for log-read (5000000)
               --bytes N         log size for log-recovery, e.g. 2g, 512m (2g)
               --opens N         clean reopens timed after the recovering open (3)

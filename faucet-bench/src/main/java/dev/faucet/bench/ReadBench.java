@@ -10,8 +10,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +30,27 @@ final class ReadBench {
     }
 
     record Result(long records, double recordsPerSecond, double payloadMBps, double fileMBps, double rawReadMBps) {
+    }
+
+    /** Runs {@code --repeat} times, each on a fresh log, and returns (and prints) the medians. */
+    static Result repeat(BenchOptions o, BenchDir dir, DiskBaseline.Baseline baseline)
+            throws IOException, InterruptedException {
+        List<Result> runs = new ArrayList<>();
+        for (int i = 0; i < o.repeat(); i++) {
+            runs.add(run(o, dir.fresh("read"), baseline));
+        }
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        Result m = new Result(o.records(), median(runs, Result::recordsPerSecond), median(runs, Result::payloadMBps),
+                median(runs, Result::fileMBps), median(runs, Result::rawReadMBps));
+        System.out.printf("%nlog-read, median of %d runs:%n", runs.size());
+        print(m, baseline);
+        return m;
+    }
+
+    private static double median(List<Result> runs, ToDoubleFunction<Result> f) {
+        return AppendResult.median(runs.stream().mapToDouble(f).toArray());
     }
 
     static Result run(BenchOptions o, Path dir, DiskBaseline.Baseline baseline)

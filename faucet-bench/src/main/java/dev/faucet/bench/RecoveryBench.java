@@ -7,9 +7,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +25,26 @@ final class RecoveryBench {
     }
 
     record Result(long logBytes, double killOpenMs, double cleanOpenMedianMs, int notes) {
+    }
+
+    /** Runs {@code --repeat} times, each with a new child and log, and returns (and prints) the medians. */
+    static Result repeat(BenchOptions o, BenchDir dir) throws IOException, InterruptedException {
+        List<Result> runs = new ArrayList<>();
+        for (int i = 0; i < o.repeat(); i++) {
+            runs.add(run(o, dir.fresh("recovery")));
+        }
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        Result m = new Result((long) median(runs, r -> r.logBytes()), median(runs, Result::killOpenMs),
+                median(runs, Result::cleanOpenMedianMs), (int) median(runs, r -> r.notes()));
+        System.out.printf("%nlog-recovery, median of %d kills: log %,d bytes, open after kill -9 %.0f ms, clean"
+                + " reopen %.0f ms%n", runs.size(), m.logBytes(), m.killOpenMs(), m.cleanOpenMedianMs());
+        return m;
+    }
+
+    private static double median(List<Result> runs, ToDoubleFunction<Result> f) {
+        return AppendResult.median(runs.stream().mapToDouble(f).toArray());
     }
 
     static Result run(BenchOptions o, Path dir) throws IOException, InterruptedException {
