@@ -304,13 +304,15 @@ class CompactionTest {
         Path leftover;
         try (Log log = open()) {
             log.createTopic(TABLE);
-            appendRandom(log, new Random(3), 50, 10);
+            appendFiller(log, 0);
             leftover = partitionDir(log, "table", 0).resolve(String.format("%020d.log.cleaned", 0));
         }
         Files.write(leftover, new byte[] {1, 2, 3, 4, 5});
         try (Log log = open()) {
+            // Distinct keys only: compaction has nothing to clean, so no .cleaned file of its own appears here.
             assertThat(leftover).doesNotExist();
-            assertThat(latestPerKey(readAll(log, "table", 0))).isEqualTo(latestPerKey(appended));
+            assertThat(view(log)).containsExactlyElementsOf(expectedView(log));
+            appendRandom(log, new Random(3), 100, 10);
             awaitCompacted(log);
         }
     }
