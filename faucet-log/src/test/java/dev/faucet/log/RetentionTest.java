@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -142,6 +145,52 @@ class RetentionTest {
                 assertThat(info.endOffset()).isEqualTo(round * 300L);
                 assertHolds(log, info.startOffset(), round * 300L);
                 previousStart = info.startOffset();
+            }
+        }
+    }
+
+    @Test
+    void shouldServeConsistentReadsWhileRetentionDeletesSegments() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        try (Log log = open()) {
+            log.createTopic(SMALL_SEGMENTS.withRetention(null, 3 * 4096));
+            append(log, 0, 100, clock.millis());
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(Thread.ofPlatform().start(() -> readWhileDeleting(log, stop, errors)));
+            }
+            for (long i = 100; i < 1500; i += 100) {
+                append(log, i, i + 100, clock.millis());
+                runMaintenance();
+            }
+            long end = 1500;
+            await().atMost(Duration.ofSeconds(20)).until(() -> partitionInfo(log, "t", 0).sizeBytes() <= 4 * 4096);
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join(10_000);
+            }
+            assertThat(errors).isEmpty();
+            assertHolds(log, partitionInfo(log, "t", 0).startOffset(), end);
+        }
+    }
+
+    /** Reads from offset 0 over and over: each read is a run of consecutive offsets whose values match. */
+    private static void readWhileDeleting(Log log, AtomicBoolean stop, Queue<Throwable> errors) {
+        long start = 0;
+        while (!stop.get()) {
+            try {
+                List<LogRecord> records = log.read("t", 0, 0, 5000);
+                assertThat(records).isNotEmpty();
+                assertThat(records.get(0).offset()).isGreaterThanOrEqualTo(start);
+                start = records.get(0).offset();
+                for (int i = 0; i < records.size(); i++) {
+                    assertThat(records.get(i).offset()).isEqualTo(start + i);
+                    assertThat(records.get(i).valueAsString()).isEqualTo(value(start + i));
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+                return;
             }
         }
     }

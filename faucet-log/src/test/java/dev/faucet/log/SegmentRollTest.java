@@ -112,6 +112,26 @@ class SegmentRollTest {
     }
 
     @Test
+    void shouldGiveARecordLargerThanASegmentASegmentOfItsOwnAndReadItBack() throws Exception {
+        byte[] big = new byte[200 * 1024];
+        new Random(5).nextBytes(big);
+        try (Log log = open()) {
+            log.createTopic(SMALL_SEGMENTS);
+            appendValues(log, 0, 3);
+            assertThat(log.append("t", NewRecord.of(null, big)).join()).isEqualTo(new RecordPosition(0, 3));
+            log.append("t", NewRecord.of(null, value(4))).join();
+            assertThat(segmentBases(partitionDir(log, "t", 0))).containsExactly(0L, 3L, 4L);
+        }
+        try (Log log = open()) {
+            List<LogRecord> records = readAll(log, "t", 0);
+            assertThat(records).extracting(LogRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L);
+            assertThat(records.get(3).value()).isEqualTo(big);
+            assertThat(log.read("t", 0, 3, 1).get(0).value()).isEqualTo(big);
+            assertThat(records.get(4).valueAsString()).isEqualTo(value(4));
+        }
+    }
+
+    @Test
     void shouldNotRollAnEmptySegmentHoweverOldItIs() throws Exception {
         try (Log log = open()) {
             log.createTopic(TopicConfig.of("t", 1).withSegments(1 << 20, Duration.ofMinutes(10)));
