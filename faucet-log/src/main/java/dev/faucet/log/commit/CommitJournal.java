@@ -59,6 +59,13 @@ public final class CommitJournal implements AutoCloseable {
         int[] maxTopic = {0};
         for (int i = 0; i < files.size(); i++) {
             boolean newest = i == files.size() - 1;
+            if (newest && Files.size(files.get(i)) < FileHeaderDescriptor.LENGTH) {
+                // start() was cut short before the file was forced, so it holds no commit and the older files
+                // it would have replaced are all still there.
+                notes.add("removed " + files.get(i) + ": a new journal file whose header was never completed");
+                Files.delete(files.get(i));
+                break;
+            }
             last[1] = readFile(seam, files.get(i), newest, ends, last, maxTopic, notes);
         }
         return new Recovered(ends, last[0], last[1], maxTopic[0], notes);
