@@ -56,15 +56,18 @@ class CrashIT {
         System.out.println("CrashIT: seed " + SEED + ", " + CYCLES + " cycles (rerun with -Dfaucet.seed=" + SEED + ")");
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             long startNs = System.nanoTime();
-            int delayMs = 200 + random.nextInt(601);
-            String why = "seed " + SEED + ", cycle " + cycle + ", killed " + delayMs + " ms after READY";
+            // Every fifth cycle kills at a random time after the start, maybe while the child recovers (F11).
+            boolean early = cycle % 5 == 0;
+            int delayMs = early ? random.nextInt(600) : 200 + random.nextInt(601);
+            String when = delayMs + " ms after " + (early ? "the start" : "READY");
+            String why = "seed " + SEED + ", cycle " + cycle + ", killed " + when;
             Child child = Child.start(data, cycle, tmp.resolve("child-" + cycle + ".err"));
-            List<String> lines = child.killAfter(delayMs, why);
+            List<String> lines = child.killAfter(delayMs, early, why);
             Acks acks = Acks.parse(lines, why);
             String summary = check(data, acks, why);
-            System.out.printf("cycle %d/%d: killed %d ms after READY (exit 137), %d records and %d group offsets"
-                    + " acknowledged; %s; %d ms%n", cycle, CYCLES, delayMs, acks.records().size(),
-                    acks.groups().size(), summary, (System.nanoTime() - startNs) / 1_000_000);
+            System.out.printf("cycle %d/%d: killed %s (exit 137), %d records and %d group offsets acknowledged; %s;"
+                    + " %d ms%n", cycle, CYCLES, when, acks.records().size(), acks.groups().size(), summary,
+                    (System.nanoTime() - startNs) / 1_000_000);
         }
     }
 
@@ -102,10 +105,13 @@ class CrashIT {
             }
         }
 
-        /** Waits for READY, then {@code delayMs}, kills the child with SIGKILL, and returns everything it printed. */
-        List<String> killAfter(int delayMs, String why) throws Exception {
+        /**
+         * Waits for READY (unless {@code early}), then {@code delayMs}, kills the child with SIGKILL, and returns
+         * everything it printed.
+         */
+        List<String> killAfter(int delayMs, boolean early, String why) throws Exception {
             try {
-                boolean isReady = ready.await(60, TimeUnit.SECONDS);
+                boolean isReady = early || ready.await(60, TimeUnit.SECONDS);
                 assertThat(isReady).as(why + ": the child never got ready; its stderr:\n" + stderr()).isTrue();
                 boolean exited = process.waitFor(delayMs, TimeUnit.MILLISECONDS);
                 assertThat(exited).as(why + ": the child exited by itself; its stderr:\n" + stderr()).isFalse();
