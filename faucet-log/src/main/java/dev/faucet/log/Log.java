@@ -294,6 +294,10 @@ public final class Log implements AutoCloseable {
 
     /** Up to {@code maxRecords} committed records of a partition from {@code offset} (or the first kept after it). */
     public List<LogRecord> read(String topic, int partition, long offset, int maxRecords) {
+        if (maxRecords < 1 || offset < 0) {
+            throw new LogException(LogException.Kind.INVALID_RECORD, "a read needs an offset of 0 or more and at least"
+                    + " one record to return; got offset " + offset + " and maxRecords " + maxRecords);
+        }
         return partition(topic, partition).read(offset, maxRecords, Long.MAX_VALUE);
     }
 
