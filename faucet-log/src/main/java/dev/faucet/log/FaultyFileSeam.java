@@ -10,6 +10,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link FileSeam} that injects the faults a real disk cannot produce on demand. Off unless a test (or a
@@ -23,13 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #crash(Random)}: power loss. Every file keeps what its last fsync made durable plus a random part of
  *       what was written after it (torn at any byte), and every open file stops working.</li>
  * </ul>
- * Thread-safe.
+ * Thread-safe. An fsync that returned before {@link #crash} started is durable; one that had not returned fails.
  */
 public final class FaultyFileSeam implements FileSeam {
     private final FileSeam delegate;
     private final Map<Path, FaultyFile> files = new ConcurrentHashMap<>();
     private final AtomicInteger forcesUntilFailure = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicLong bytesUntilFull = new AtomicLong(Long.MAX_VALUE);
+    /** Writes and fsyncs hold it shared; a crash holds it alone, so no fsync straddles the crash. */
+    private final ReadWriteLock crashLock = new ReentrantReadWriteLock();
     private volatile long forceDelayMs;
     private volatile boolean crashed;
 
@@ -69,7 +73,12 @@ public final class FaultyFileSeam implements FileSeam {
      * random number of the bytes written after its last fsync. Returns the files that lost bytes.
      */
     public List<Path> crash(Random random) throws IOException {
-        crashed = true;
+        crashLock.writeLock().lock();
+        try {
+            crashed = true;
+        } finally {
+            crashLock.writeLock().unlock();
+        }
         List<Path> torn = new ArrayList<>();
         for (FaultyFile f : files.values()) {
             if (f.cutToDurable(random)) {
@@ -155,6 +164,15 @@ public final class FaultyFileSeam implements FileSeam {
 
         @Override
         public void append(ByteBuffer... srcs) throws IOException {
+            crashLock.readLock().lock();
+            try {
+                appendAlive(srcs);
+            } finally {
+                crashLock.readLock().unlock();
+            }
+        }
+
+        private void appendAlive(ByteBuffer... srcs) throws IOException {
             checkAlive();
             long wanted = 0;
             for (ByteBuffer b : srcs) {
@@ -181,9 +199,14 @@ public final class FaultyFileSeam implements FileSeam {
 
         @Override
         public void force() throws IOException {
-            beforeForce();
-            file.force();
-            durableSize = file.size();
+            crashLock.readLock().lock();
+            try {
+                beforeForce();
+                file.force();
+                durableSize = file.size();
+            } finally {
+                crashLock.readLock().unlock();
+            }
         }
 
         @Override

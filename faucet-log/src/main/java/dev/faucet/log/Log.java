@@ -69,7 +69,7 @@ public final class Log implements AutoCloseable {
         this.config = config;
         this.recoveryNotes = notes;
         this.store = new TopicStore(config.fileSeam(), dir);
-        this.loader = new PartitionLoader(config.fileSeam(), config.indexIntervalBytes(), config.clock().millis(),
+        this.loader = new PartitionLoader(config.fileSeam(), config.indexIntervalBytes(), config.clock(),
                 notes);
         this.placer = new RecordPlacer(config.maxRecordBytes());
     }
@@ -246,7 +246,7 @@ public final class Log implements AutoCloseable {
         List<PartitionBatch> batches = new ArrayList<>();
         long bytes = 0;
         for (Commit.Append a : commit.appends()) {
-            RecordPlacer.Placed p = placer.place(topicOrThrow(a.topic()), a.records(), now);
+            RecordPlacer.Placed p = placer.place(appendableTopic(a.topic()), a.records(), now);
             placed.add(p);
             batches.addAll(p.batches());
             bytes += p.bytes();
@@ -257,7 +257,11 @@ public final class Log implements AutoCloseable {
             bytes += p.bytes();
         }
         CompletableFuture<long[]> done = new CompletableFuture<>();
-        writer.submit(new AppendRequest(batches, bytes, () -> groups.applyCommitted(commit.offsets()), done));
+        try {
+            writer.submit(new AppendRequest(batches, bytes, () -> groups.applyCommitted(commit.offsets()), done));
+        } catch (LogException e) {
+            return CompletableFuture.failedFuture(e); // failed closed or closed: a system failure, not bad input
+        }
         return done.thenApply(bases -> positions(placed, bases));
     }
 
@@ -290,6 +294,10 @@ public final class Log implements AutoCloseable {
 
     /** Up to {@code maxRecords} committed records of a partition from {@code offset} (or the first kept after it). */
     public List<LogRecord> read(String topic, int partition, long offset, int maxRecords) {
+        if (maxRecords < 1 || offset < 0) {
+            throw new LogException(LogException.Kind.INVALID_RECORD, "a read needs an offset of 0 or more and at least"
+                    + " one record to return; got offset " + offset + " and maxRecords " + maxRecords);
+        }
         return partition(topic, partition).read(offset, maxRecords, Long.MAX_VALUE);
     }
 
@@ -305,6 +313,15 @@ public final class Log implements AutoCloseable {
                     + partition + "; it has 0 to " + (t.partitionCount() - 1));
         }
         return t.partition(partition);
+    }
+
+    /** A topic users may append to: an internal topic takes only the log's own records, which it reads at open. */
+    private Topic appendableTopic(String name) {
+        if (name != null && TopicNames.isInternal(name)) {
+            throw new LogException(LogException.Kind.INVALID_TOPIC, "cannot append to " + TopicNames.quote(name)
+                    + ": topics starting with '" + TopicNames.INTERNAL_PREFIX + "' are reserved for Faucet's own use");
+        }
+        return topicOrThrow(name);
     }
 
     private Topic topicOrThrow(String name) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param indexIntervalBytes bytes of records between two entries of a segment's sparse indexes
  * @param journalBytes the commit journal starts a new file (with a checkpoint) past this size
  * @param maintenanceInterval how often retention and compaction run
- * @param tombstoneRetention how long a compacted topic keeps a tombstone after compaction first saw it
+ * @param tombstoneRetention how long a compacted topic keeps a tombstone, counted from the tombstone's timestamp
  */
 public record LogConfig(FileSeam fileSeam, InstantSource clock, int maxRecordBytes, int maxPartitionsPerTopic,
         long maxPendingBytes, int indexIntervalBytes, long journalBytes, Duration maintenanceInterval,

@@ -96,4 +96,15 @@ class LogTest {
             }
         }
     }
+
+    @Test
+    void shouldRefuseAReadOfNoRecordsOrFromANegativeOffset() throws Exception {
+        try (Log log = Log.open(dir)) {
+            log.createTopic(TopicConfig.of("t", 1));
+            assertThatThrownBy(() -> log.read("t", 0, 0, 0)).isInstanceOf(LogException.class)
+                    .hasMessageContaining("maxRecords 0");
+            assertThatThrownBy(() -> log.read("t", 0, -1, 10)).isInstanceOf(LogException.class)
+                    .hasMessageContaining("offset -1");
+        }
+    }
 }

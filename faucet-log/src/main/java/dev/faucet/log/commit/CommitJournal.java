@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class CommitJournal implements AutoCloseable {
     private static final String SUFFIX = ".journal";
+    /** A checkpoint of this many bytes names about two million partitions. */
+    private static final int MAX_CHECKPOINT_BYTES = 64 << 20;
 
     private final FileSeam seam;
     private final Path dir;
@@ -46,8 +48,11 @@ public final class CommitJournal implements AutoCloseable {
     }
 
     /**
-     * Reads every journal file in order. A torn record at the very end of the newest file is a commit that never
-     * finished (it was not acknowledged) and is cut; a bad record anywhere else is corruption and refused.
+     * Reads the newest journal file that opens with a whole checkpoint; that checkpoint names every partition's end,
+     * so older files hold nothing more (they are deleted once the next file starts). A newer file without a whole
+     * checkpoint was being started when the log stopped: it holds no commit and is removed. In the file read, a torn
+     * record at the very end is a commit that never finished (it was not acknowledged) and is cut; a bad record
+     * followed by an intact one is corruption and refused.
      */
     public static Recovered recover(FileSeam seam, Path dir) throws IOException, FormatException {
         Files.createDirectories(dir);
@@ -56,11 +61,38 @@ public final class CommitJournal implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         long[] last = {0, 0};
         int[] maxTopic = {0};
-        for (int i = 0; i < files.size(); i++) {
-            boolean newest = i == files.size() - 1;
-            last[1] = readFile(seam, files.get(i), newest, ends, last, maxTopic, notes);
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Path file = files.get(i);
+            if (startsWithCheckpoint(seam, file)) {
+                last[1] = readFile(seam, file, true, ends, last, maxTopic, notes);
+                break;
+            }
+            if (i == 0) {
+                throw new FormatException(file.toString(), FileHeaderDescriptor.LENGTH,
+                        "no journal file opens with a whole checkpoint");
+            }
+            notes.add("removed " + file + ": a new journal file whose checkpoint was never completed");
+            Files.delete(file);
         }
         return new Recovered(ends, last[0], last[1], maxTopic[0], notes);
+    }
+
+    private static boolean startsWithCheckpoint(FileSeam seam, Path path) throws IOException {
+        try (LogFile f = seam.open(path)) {
+            int length = (int) Math.min(f.size(), FileHeaderDescriptor.LENGTH + (long) MAX_CHECKPOINT_BYTES);
+            ByteBuffer head = ByteBuffer.allocate(length);
+            f.read(head, 0);
+            head.flip();
+            try {
+                FileHeaderDescriptor.decode(head, FileHeaderDescriptor.JOURNAL_MAGIC, path.toString());
+            } catch (FormatException e) {
+                return false;
+            }
+            int pos = FileHeaderDescriptor.LENGTH;
+            int end = recordEnd(head, pos);
+            return end >= 0 && CommitRecordDescriptor.valid(head, pos, end)
+                    && head.get(pos + CommitRecordDescriptor.KIND_OFFSET) == CommitRecordDescriptor.KIND_CHECKPOINT;
+        }
     }
 
     private static long readFile(FileSeam seam, Path path, boolean newest, Map<Long, JournalEntry> ends,
@@ -74,8 +106,9 @@ public final class CommitJournal implements AutoCloseable {
             while (pos < all.limit()) {
                 int end = recordEnd(all, pos);
                 if (end < 0 || !CommitRecordDescriptor.valid(all, pos, end)) {
-                    if (!newest) {
-                        throw new FormatException(path.toString(), pos, "commit record is corrupt");
+                    if (!newest || intactRecordAfter(all, pos)) {
+                        throw new FormatException(path.toString(), pos, "commit record is corrupt"
+                                + (newest ? " and intact commit records follow it, so it is not a torn write" : ""));
                     }
                     notes.add("cut an unfinished commit record at byte " + pos + " of " + path
                             + " (it was never acknowledged)");
@@ -87,6 +120,29 @@ public final class CommitJournal implements AutoCloseable {
             }
             return seq;
         }
+    }
+
+    /**
+     * Whether an intact commit record starts anywhere after the bad one at {@code pos}. A torn write leaves only a
+     * prefix of the last record, so anything intact after a bad record means the bad one is corruption of committed
+     * data. Candidates are checked for a consistent length, entry count and kind before their checksum.
+     */
+    private static boolean intactRecordAfter(ByteBuffer all, int pos) {
+        int fixedBody = CommitRecordDescriptor.ENTRIES_OFFSET - FRAME_LENGTH;
+        for (int q = pos + 1; q + CommitRecordDescriptor.ENTRIES_OFFSET <= all.limit(); q++) {
+            long body = all.getInt(q);
+            long entries = all.getInt(q + CommitRecordDescriptor.ENTRY_COUNT_OFFSET);
+            byte kind = all.get(q + CommitRecordDescriptor.KIND_OFFSET);
+            if (entries < 0 || body != fixedBody + entries * ENTRY_LENGTH
+                    || (kind != CommitRecordDescriptor.KIND_COMMIT && kind != CommitRecordDescriptor.KIND_CHECKPOINT)) {
+                continue;
+            }
+            int end = recordEnd(all, q);
+            if (end >= 0 && CommitRecordDescriptor.valid(all, q, end)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int recordEnd(ByteBuffer all, int pos) {

@@ -148,6 +148,9 @@ public final class LogWriter implements Runnable {
             failClosed(t, batch);
         } finally {
             exited = true;
+            // A producer that passed checkOpen() before the stop or failure may have queued after the last drain:
+            // drain again now that exited is set (a producer queuing after this drain sees exited and fails itself).
+            rejectIfExited();
         }
     }
 

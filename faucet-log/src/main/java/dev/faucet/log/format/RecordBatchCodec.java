@@ -11,6 +11,7 @@ import static dev.faucet.log.format.RecordBatchDescriptor.RECORDS_OFFSET;
 import dev.faucet.log.Header;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.NewRecord;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class RecordBatchCodec {
                     + h.baseOffset() + ")");
         }
         ByteBuffer b = batch.duplicate().position(RECORDS_OFFSET);
-        List<LogRecord> out = new ArrayList<>(h.recordCount());
+        List<LogRecord> out = new ArrayList<>(Math.min(h.recordCount(), 1024));
         try {
             for (int i = 0; i < h.recordCount(); i++) {
                 out.add(readRecord(b, partition, h.baseOffset()));
@@ -140,7 +141,7 @@ public final class RecordBatchCodec {
         byte[] key = getBytes(b);
         byte[] value = getBytes(b);
         int headerCount = b.getInt();
-        List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(headerCount);
+        List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(Math.min(headerCount, 64));
         for (int i = 0; i < headerCount; i++) {
             headers.add(new Header(new String(getBytes(b), StandardCharsets.UTF_8), getBytes(b)));
         }
@@ -168,6 +169,9 @@ public final class RecordBatchCodec {
         int n = b.getInt();
         if (n < 0) {
             return null;
+        }
+        if (n > b.remaining()) {
+            throw new BufferUnderflowException();
         }
         byte[] bytes = new byte[n];
         b.get(bytes);

@@ -4,6 +4,7 @@ import dev.faucet.log.GroupOffset;
 import dev.faucet.log.LogException;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.NewRecord;
+import dev.faucet.log.topic.TopicNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,7 +36,9 @@ public final class GroupOffsets {
         }
     }
 
+    /** The record that stores {@code o}; refuses a topic name no topic can have, whose key would not read back. */
     public static NewRecord record(GroupOffset o) {
+        TopicNames.check(o.topic(), true);
         byte[] value = o.offset() < 0 ? null : ByteBuffer.allocate(8).putLong(o.offset()).array();
         return NewRecord.of(key(o.group(), o.topic(), o.partition()), value).toPartition(0);
     }

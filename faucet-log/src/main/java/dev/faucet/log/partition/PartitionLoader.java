@@ -10,6 +10,7 @@ import dev.faucet.log.segment.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,20 +23,20 @@ import java.util.stream.Stream;
 public final class PartitionLoader {
     private final FileSeam seam;
     private final int indexIntervalBytes;
-    private final long nowMs;
+    private final InstantSource clock;
     private final List<String> notes;
 
-    public PartitionLoader(FileSeam seam, int indexIntervalBytes, long nowMs, List<String> notes) {
+    public PartitionLoader(FileSeam seam, int indexIntervalBytes, InstantSource clock, List<String> notes) {
         this.seam = seam;
         this.indexIntervalBytes = indexIntervalBytes;
-        this.nowMs = nowMs;
+        this.clock = clock;
         this.notes = notes;
     }
 
     /** Creates the directory and first segment of a new partition. */
     public Partition create(int topicId, TopicConfig config, int index, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Segment first = Segment.create(seam, dir, 0, indexIntervalBytes, nowMs);
+        Segment first = Segment.create(seam, dir, 0, indexIntervalBytes, clock.millis());
         seam.forceDirectory(dir);
         return new Partition(topicId, config, index, dir, seam, indexIntervalBytes, new Segment[] {first});
     }
@@ -56,13 +57,14 @@ public final class PartitionLoader {
                 if (base > activeBase) {
                     deleteUncommitted(dir, base);
                 } else if (base < activeBase) {
-                    segments.add(Segment.open(seam, segmentPath(dir, base), -1, indexIntervalBytes, false, nowMs));
+                    segments.add(Segment.open(seam, segmentPath(dir, base), -1, indexIntervalBytes, false,
+                            clock.millis()));
                 } else {
                     segments.add(openActive(config, dir, base, end));
                 }
             }
             if (segments.isEmpty()) {
-                segments.add(Segment.create(seam, dir, 0, indexIntervalBytes, nowMs));
+                segments.add(Segment.create(seam, dir, 0, indexIntervalBytes, clock.millis()));
             }
         } catch (IOException | FormatException | RuntimeException e) {
             for (Segment s : segments) {
@@ -78,7 +80,7 @@ public final class PartitionLoader {
         Path path = segmentPath(dir, base);
         long valid = end == null ? FileHeaderDescriptor.LENGTH : end.position();
         try {
-            Segment s = Segment.open(seam, path, valid, indexIntervalBytes, true, nowMs);
+            Segment s = Segment.open(seam, path, valid, indexIntervalBytes, true, clock.millis());
             if (end != null && s.nextOffset() != end.endOffset()) {
                 s.close();
                 throw new FormatException(path.toString(), valid, "committed data ends at offset " + s.nextOffset()
@@ -90,7 +92,12 @@ public final class PartitionLoader {
                 throw e;
             }
             notes.add("topic " + config.name() + " (fsync: never) lost its unflushed tail: " + e.getMessage());
-            return Segment.open(seam, path, e.position(), indexIntervalBytes, true, nowMs);
+            Segment s = Segment.open(seam, path, e.position(), indexIntervalBytes, true, clock.millis());
+            if (end != null) {
+                // Offsets that were acknowledged before the loss are never handed out again.
+                s.skipTo(end.endOffset());
+            }
+            return s;
         }
     }
 

@@ -39,7 +39,7 @@ final class Compactor implements Runnable {
     private final LogWriter writer;
     private final LogConfig config;
     private final List<String> notes;
-    private final Map<Partition, Long> cleanedUpTo = new HashMap<>();
+    private final Map<Partition, Cleaned> cleaned = new HashMap<>();
     private volatile boolean running = true;
 
     Compactor(Supplier<List<Partition>> partitions, LogWriter writer, LogConfig config, List<String> notes) {
@@ -65,18 +65,23 @@ final class Compactor implements Runnable {
         running = false;
     }
 
+    /** What the last pass over a partition saw: its end offset, and when the first tombstone it kept expires. */
+    private record Cleaned(long endOffset, long tombstoneExpiresAfterMs) {
+    }
+
     synchronized void pass() {
         for (Partition p : partitions.get()) {
             if (!p.config().compact() || p.segments().length < 2 || !running) {
                 continue;
             }
             long closedEnd = p.active().baseOffset();
-            if (cleanedUpTo.getOrDefault(p, -1L) >= p.endOffset()) {
+            long end = p.endOffset();
+            Cleaned last = cleaned.get(p);
+            if (last != null && last.endOffset() >= end && config.clock().millis() <= last.tombstoneExpiresAfterMs()) {
                 continue;
             }
             try {
-                compact(p);
-                cleanedUpTo.put(p, p.endOffset());
+                cleaned.put(p, new Cleaned(end, compact(p)));
             } catch (IOException | FormatException | LogException e) {
                 synchronized (notes) {
                     notes.add("compaction of " + p + " up to offset " + closedEnd + " failed: " + e);
@@ -85,24 +90,37 @@ final class Compactor implements Runnable {
         }
     }
 
-    private void compact(Partition p) throws IOException, FormatException {
+    /**
+     * Compacts the closed segments; returns the time after which the first tombstone it kept expires (or
+     * {@code Long.MAX_VALUE}). A record the scan for latest offsets did not see (appended since, in a segment that
+     * closed meanwhile) is kept: it may be the newest of its key.
+     */
+    private long compact(Partition p) throws IOException, FormatException {
         Map<ByteBuffer, Long> latest = latestOffsets(p);
-        long tombstoneCutoff = config.clock().millis() - config.tombstoneRetention().toMillis();
+        long retentionMs = config.tombstoneRetention().toMillis();
+        long tombstoneCutoff = config.clock().millis() - retentionMs;
+        long firstExpiry = Long.MAX_VALUE;
         Segment[] segs = p.segments();
         for (int i = 0; i < segs.length - 1 && running; i++) {
             List<LogRecord> all = records(segs[i], p);
             List<LogRecord> kept = new ArrayList<>();
             for (LogRecord r : all) {
-                boolean newest = latest.get(ByteBuffer.wrap(r.key())) == r.offset();
+                Long newestOffset = latest.get(ByteBuffer.wrap(r.key()));
+                boolean newest = newestOffset == null || r.offset() >= newestOffset;
                 boolean expiredTombstone = r.value() == null && r.timestampMs() < tombstoneCutoff;
                 if (newest && !expiredTombstone) {
                     kept.add(r);
+                    if (r.value() == null) {
+                        firstExpiry = Math.min(firstExpiry, r.timestampMs() + Math.min(retentionMs,
+                                Long.MAX_VALUE - r.timestampMs()));
+                    }
                 }
             }
             if (kept.size() < all.size()) {
                 swap(p, segs[i], writeCleaned(p.seam(), segs[i], kept));
             }
         }
+        return firstExpiry;
     }
 
     private static Map<ByteBuffer, Long> latestOffsets(Partition p) {

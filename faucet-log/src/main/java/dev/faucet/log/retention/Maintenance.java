@@ -55,8 +55,8 @@ public final class Maintenance {
         int drop = 0;
         for (int i = 0; i < segs.length - 1; i++) {
             Segment s = segs[i];
-            boolean expired = c.retentionTime() != null && !s.isEmpty()
-                    && s.maxTimestampMs() < nowMs - c.retentionTime().toMillis();
+            boolean expired = c.retentionTime() != null
+                    && (s.isEmpty() || s.maxTimestampMs() < nowMs - c.retentionTime().toMillis());
             boolean oversize = c.retentionBytes() >= 0 && total - s.size() >= c.retentionBytes();
             if (!expired && !oversize) {
                 break;

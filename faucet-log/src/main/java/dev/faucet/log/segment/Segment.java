@@ -187,6 +187,14 @@ public final class Segment implements AutoCloseable {
         timeIndex.flush();
     }
 
+    /**
+     * Moves the next offset forward to {@code offset}, leaving a gap: after an {@code fsync: never} topic lost its
+     * tail, the offsets it had acknowledged are not handed out again.
+     */
+    public void skipTo(long offset) {
+        nextOffset = Math.max(nextOffset, offset);
+    }
+
     /** Makes the appended batches durable. Writer thread only. */
     public void force() throws IOException {
         flush();

@@ -1,0 +1,155 @@
+package dev.faucet.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsumerGroupTest {
+    private static final String OFFSETS_TOPIC = "__faucet.offsets";
+
+    @TempDir
+    Path dir;
+
+    private static GroupOffset offset(String group, String topic, int partition, long offset) {
+        return new GroupOffset(group, topic, partition, offset);
+    }
+
+    private Log openWithTopics() throws Exception {
+        Log log = Log.open(dir);
+        log.createTopic(TopicConfig.of("orders", 3));
+        log.createTopic(TopicConfig.of("payments", 1));
+        return log;
+    }
+
+    @Test
+    void shouldAnswerTheOffsetsAGroupCommitted() throws Exception {
+        try (Log log = openWithTopics()) {
+            log.commitOffsets(List.of(offset("billing", "orders", 0, 5), offset("billing", "orders", 2, 7),
+                    offset("billing", "payments", 0, 1), offset("audit", "orders", 0, 100))).join();
+
+            assertThat(log.committedOffset("billing", "orders", 0)).isEqualTo(OptionalLong.of(5));
+            assertThat(log.committedOffset("billing", "orders", 1)).isEmpty();
+            assertThat(log.committedOffset("audit", "orders", 0)).isEqualTo(OptionalLong.of(100));
+            assertThat(log.committedOffset("nobody", "orders", 0)).isEmpty();
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "orders", 0, 5),
+                    offset("billing", "orders", 2, 7), offset("billing", "payments", 0, 1));
+            assertThat(log.groupOffsets("nobody")).isEmpty();
+
+            log.commitOffsets(List.of(offset("billing", "orders", 0, 6))).join();
+            assertThat(log.committedOffset("billing", "orders", 0)).isEqualTo(OptionalLong.of(6));
+            assertThat(log.committedOffset("audit", "orders", 0)).isEqualTo(OptionalLong.of(100));
+        }
+    }
+
+    @Test
+    void shouldKeepCommittedOffsetsInTheLogAcrossReopen() throws Exception {
+        try (Log log = openWithTopics()) {
+            for (long o = 1; o <= 50; o++) {
+                log.commitOffsets(List.of(offset("billing", "orders", (int) (o % 3), o))).join();
+            }
+            log.commitOffsets(List.of(offset("audit", "payments", 0, 9))).join();
+            assertThat(LogFiles.partitionInfo(log, OFFSETS_TOPIC, 0).endOffset()).isEqualTo(51);
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "orders", 0, 48),
+                    offset("billing", "orders", 1, 49), offset("billing", "orders", 2, 50));
+            assertThat(log.committedOffset("audit", "payments", 0)).isEqualTo(OptionalLong.of(9));
+            assertThat(log.topic(OFFSETS_TOPIC)).get().extracting(t -> t.config().compact()).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void shouldMakeAppendsAndOffsetsOfOneCommitVisibleTogether() throws Exception {
+        try (Log log = openWithTopics()) {
+            Commit commit = Commit.builder()
+                    .append("payments", List.of(NewRecord.of("p1", "paid"), NewRecord.of("p2", "paid")))
+                    .offset("enricher", "orders", 1, 42).build();
+            CommitResult result = log.commit(commit).join();
+
+            assertThat(result.positions()).containsExactly(List.of(new RecordPosition(0, 0),
+                    new RecordPosition(0, 1)));
+            assertThat(log.read("payments", 0, 0, 10)).extracting(LogRecord::keyAsString).containsExactly("p1", "p2");
+            assertThat(log.committedOffset("enricher", "orders", 1)).isEqualTo(OptionalLong.of(42));
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.read("payments", 0, 0, 10)).hasSize(2);
+            assertThat(log.committedOffset("enricher", "orders", 1)).isEqualTo(OptionalLong.of(42));
+        }
+    }
+
+    @Test
+    void shouldCommitNeitherTheAppendsNorTheOffsetsWhenOneOffsetIsRefused() throws Exception {
+        try (Log log = openWithTopics()) {
+            Commit commit = Commit.builder().append("payments", List.of(NewRecord.of("p1", "paid")))
+                    .offset("enricher", "orders", 1, 42).offset("", "orders", 2, 1).build();
+            assertThatThrownBy(() -> log.commit(commit)).isInstanceOf(LogException.class)
+                    .hasMessageContaining("consumer group");
+            assertThat(log.read("payments", 0, 0, 10)).isEmpty();
+            assertThat(log.committedOffset("enricher", "orders", 1)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldForgetATopicsOffsetsWhenItIsDeletedAndNotBringThemBackWhenItIsRecreated() throws Exception {
+        try (Log log = openWithTopics()) {
+            log.commitOffsets(List.of(offset("billing", "orders", 0, 5), offset("billing", "orders", 2, 7),
+                    offset("billing", "payments", 0, 3), offset("audit", "orders", 1, 8))).join();
+
+            log.deleteTopic("orders");
+            assertThat(log.committedOffset("billing", "orders", 0)).isEmpty();
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "payments", 0, 3));
+            assertThat(log.groupOffsets("audit")).isEmpty();
+
+            log.createTopic(TopicConfig.of("orders", 3));
+            assertThat(log.committedOffset("billing", "orders", 0)).isEmpty();
+            assertThat(log.committedOffset("audit", "orders", 1)).isEmpty();
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "payments", 0, 3));
+            assertThat(log.groupOffsets("audit")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseOffsetsForATopicNameNoTopicCanHaveInsteadOfLosingThemAtReopen() throws Exception {
+        try (Log log = openWithTopics()) {
+            for (String topic : new String[] {"a\u0000b", "a/b", ""}) {
+                assertThatThrownBy(() -> log.commitOffsets(List.of(offset("billing", topic, 0, 1))))
+                        .as("topic %s", topic).isInstanceOf(LogException.class)
+                        .satisfies(e -> assertThat(((LogException) e).kind().isBadInput()).isTrue());
+            }
+            log.commitOffsets(List.of(offset("billing", "not-created-yet", 0, 1))).join();
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "not-created-yet", 0, 1));
+        }
+    }
+
+    @Test
+    void shouldRefuseInvalidGroupNames() throws Exception {
+        try (Log log = openWithTopics()) {
+            List<String> bad = new ArrayList<>(List.of("", "a\u0000b", "g".repeat(250)));
+            bad.add(null);
+            for (String group : bad) {
+                assertThatThrownBy(() -> log.commitOffsets(List.of(offset(group, "orders", 0, 1))))
+                        .as("group %s", group).isInstanceOf(LogException.class)
+                        .satisfies(e -> assertThat(((LogException) e).kind())
+                                .isEqualTo(LogException.Kind.INVALID_RECORD))
+                        .hasMessageContaining("invalid consumer group name");
+            }
+            log.commitOffsets(List.of(offset("g".repeat(249), "orders", 0, 1), offset("ünïcødé ✓", "orders", 0, 2)))
+                    .join();
+            assertThat(log.committedOffset("g".repeat(249), "orders", 0)).isEqualTo(OptionalLong.of(1));
+            assertThat(log.committedOffset("ünïcødé ✓", "orders", 0)).isEqualTo(OptionalLong.of(2));
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.committedOffset("ünïcødé ✓", "orders", 0)).isEqualTo(OptionalLong.of(2));
+        }
+    }
+}
