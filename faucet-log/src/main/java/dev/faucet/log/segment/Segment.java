@@ -66,9 +66,12 @@ public final class Segment implements AutoCloseable {
         return s;
     }
 
+    /** For {@link #open}: keep the longest prefix of whole, valid batches and cut the rest (a lost tail). */
+    public static final long SALVAGE = -2;
+
     /**
-     * Opens an existing segment, cuts it to {@code validBytes} (use {@code -1} to keep the whole file), keeps the
-     * index entries that point inside it and re-indexes the tail after them.
+     * Opens an existing segment, cuts it to {@code validBytes} (use {@code -1} to keep the whole file, or
+     * {@link #SALVAGE}), keeps the index entries that point inside it and re-indexes the tail after them.
      *
      * @param verifyTail also check the record checksums of the re-indexed tail (recovery of the active segment)
      * @throws FormatException when the kept bytes do not hold whole, valid batches
@@ -78,7 +81,7 @@ public final class Segment implements AutoCloseable {
         LogFile file = seam.open(path);
         try {
             long base = readHeader(file);
-            long keep = validBytes < 0 ? file.size() : validBytes;
+            long keep = validBytes < 0 ? file.size() : Math.min(validBytes, file.size());
             if (keep < file.size()) {
                 file.truncate(keep);
             }
@@ -86,7 +89,7 @@ public final class Segment implements AutoCloseable {
                     (k, v) -> v < keep);
             s.size = keep;
             s.writePosition = keep;
-            s.reindexTail(verifyTail);
+            s.reindexTail(verifyTail, validBytes == SALVAGE);
             return s;
         } catch (IOException | FormatException | RuntimeException e) {
             file.close();
@@ -118,7 +121,7 @@ public final class Segment implements AutoCloseable {
     }
 
     /** Scans the batches after the last indexed one, re-adding index entries, and finds the next offset. */
-    private void reindexTail(boolean verifyRecords) throws IOException, FormatException {
+    private void reindexTail(boolean verifyRecords, boolean salvage) throws IOException, FormatException {
         long pos = FileHeaderDescriptor.LENGTH;
         int i = offsetIndex.count() - 1;
         if (i >= 0) {
@@ -127,7 +130,18 @@ public final class Segment implements AutoCloseable {
             maxTimestampMs = timeIndex.count() == 0 ? Long.MIN_VALUE : timeIndex.lastKey();
         }
         while (pos < size) {
-            BatchHeader h = verifyRecords ? verifiedBatch(pos) : headerAt(pos, size);
+            BatchHeader h;
+            try {
+                h = verifyRecords ? verifiedBatch(pos) : headerAt(pos, size);
+            } catch (FormatException e) {
+                if (!salvage) {
+                    throw e;
+                }
+                file.truncate(pos);
+                size = pos;
+                writePosition = pos;
+                return;
+            }
             if (pos != lastIndexedPosition) {
                 index(h, pos);
             }
