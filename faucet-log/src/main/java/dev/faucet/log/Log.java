@@ -49,7 +49,9 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Thread-safe. Failures are {@link LogException}s whose {@link LogException.Kind} tells bad input from system
- * failure; futures complete exceptionally with them.
+ * failure; futures complete exceptionally with them. Futures complete on the log's one acknowledgement thread, so
+ * callbacks chained to them without an executor run there: they must not block (and must not call
+ * {@link #createTopic}, {@link #deleteTopic} or {@link #close}); use the {@code *Async} variants for slow work.
  */
 public final class Log implements AutoCloseable {
     private static final int MAX_PROBLEMS = 100;

@@ -159,7 +159,7 @@ final class Compactor implements Runnable {
         Path cleaned = s.path().resolveSibling(s.path().getFileName() + ".cleaned");
         Files.deleteIfExists(cleaned);
         try (LogFile f = seam.open(cleaned)) {
-            f.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, s.baseOffset()));
+            f.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, s.baseOffset(), s.createdMs()));
             for (int from = 0; from < kept.size(); from += BATCH_RECORDS) {
                 List<LogRecord> part = kept.subList(from, Math.min(kept.size(), from + BATCH_RECORDS));
                 long base = part.get(0).offset();

@@ -58,7 +58,7 @@ public final class Segment implements AutoCloseable {
         Path path = dir.resolve(fileName(baseOffset, ".log"));
         Files.deleteIfExists(path);
         LogFile file = seam.open(path);
-        file.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, baseOffset));
+        file.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, baseOffset, nowMs));
         file.force();
         Segment s = withIndexes(seam, dir, file, baseOffset, indexIntervalBytes, nowMs, (k, v) -> false);
         s.size = FileHeaderDescriptor.LENGTH;
@@ -80,12 +80,14 @@ public final class Segment implements AutoCloseable {
             long nowMs) throws IOException, FormatException {
         LogFile file = seam.open(path);
         try {
-            long base = readHeader(file);
+            ByteBuffer header = readHeader(file);
+            long base = header.getLong(FileHeaderDescriptor.BASE_OFFSET);
+            long createdMs = FileHeaderDescriptor.createdMs(header);
             long keep = validBytes < 0 ? file.size() : Math.min(validBytes, file.size());
             if (keep < file.size()) {
                 file.truncate(keep);
             }
-            Segment s = withIndexes(seam, path.getParent(), file, base, indexIntervalBytes, nowMs,
+            Segment s = withIndexes(seam, path.getParent(), file, base, indexIntervalBytes, createdMs,
                     (k, v) -> v < keep);
             s.size = keep;
             s.writePosition = keep;
@@ -97,7 +99,7 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    private static long readHeader(LogFile file) throws IOException, FormatException {
+    private static ByteBuffer readHeader(LogFile file) throws IOException, FormatException {
         ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.LENGTH);
         file.read(header, 0);
         long base = FileHeaderDescriptor.decode(header.flip(), FileHeaderDescriptor.SEGMENT_MAGIC,
@@ -105,10 +107,10 @@ public final class Segment implements AutoCloseable {
         if (!file.path().getFileName().toString().equals(fileName(base, ".log"))) {
             throw new FormatException(file.path().toString(), 0, "segment header says base offset " + base);
         }
-        return base;
+        return header;
     }
 
-    private static Segment withIndexes(FileSeam seam, Path dir, LogFile file, long base, int interval, long nowMs,
+    private static Segment withIndexes(FileSeam seam, Path dir, LogFile file, long base, int interval, long createdMs,
             SparseIndex.EntryBound positionBound) throws IOException {
         SparseIndex offsets = SparseIndex.open(seam, dir.resolve(fileName(base, ".index")),
                 FileHeaderDescriptor.OFFSET_INDEX_MAGIC, base, positionBound);
@@ -117,7 +119,7 @@ public final class Segment implements AutoCloseable {
         int pairs = Math.min(offsets.count(), times.count());
         offsets.truncateTo(pairs);
         times.truncateTo(pairs);
-        return new Segment(file, base, offsets, times, interval, nowMs);
+        return new Segment(file, base, offsets, times, interval, createdMs);
     }
 
     /** Scans the batches after the last indexed one, re-adding index entries, and finds the next offset. */
