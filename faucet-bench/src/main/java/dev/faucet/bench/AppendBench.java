@@ -63,6 +63,8 @@ final class AppendBench {
         LongAdder[] ackedFailed = {new LongAdder(), new LongAdder()};
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
+        Histogram probe = new Histogram(3);
+        DiskBaseline.fsync(dir.resolve("fsync-probe.bin"), 1.0, probe);
         try (Log log = Log.open(dir, cfg -> cfg.withFileSeam(seam))) {
             log.createTopic(TopicConfig.of(TOPIC, c.partitions()));
             for (int i = 0; i < c.threads(); i++) {
@@ -90,8 +92,8 @@ final class AppendBench {
             return new AppendResult(c, acked / secs, acked * (double) o.recordBytes() / 1e6 / secs,
                     counts.appendedBytes() / 1e6 / secs, counts.allForces() / secs, counts.journalForces() / secs,
                     ms(h, 50), ms(h, 99),
-                    ms(h, 99.9), h.getMaxValue() / 1e6, counts.forceNanos() / 1e9 / secs, cpu0.until(cpu1),
-                    ackedFailed[1].sum());
+                    ms(h, 99.9), h.getMaxValue() / 1e6, counts.forceNanos() / 1e9 / secs, ms(probe, 50),
+                    cpu0.until(cpu1), ackedFailed[1].sum());
         } finally {
             running.set(false);
             BenchDir.deleteTree(dir);

@@ -10,12 +10,14 @@ import java.util.function.ToDoubleFunction;
  *
  * @param commitsPerSecond durable group commits (fsyncs of the commit journal)
  * @param fsyncBusy the fraction of the wall time spent inside fsync calls (all on the writer thread)
+ * @param fsyncNowMs the median latency of a 4 KiB append and fsync, probed for one second just before this
+ *     configuration (the disk is shared: this says how fast it was at the time)
  * @param cpu CPU use over the measured interval
  * @param failed appends that completed exceptionally
  */
 record AppendResult(AppendConfig config, double recordsPerSecond, double payloadMBps, double diskMBps,
         double fsyncsPerSecond, double commitsPerSecond, double p50Ms, double p99Ms, double p999Ms, double maxMs,
-        double fsyncBusy, CpuMeter.Usage cpu, long failed) {
+        double fsyncBusy, double fsyncNowMs, CpuMeter.Usage cpu, long failed) {
 
     double recordsPerFsync() {
         return fsyncsPerSecond == 0 ? 0 : recordsPerSecond / fsyncsPerSecond;
@@ -31,7 +33,8 @@ record AppendResult(AppendConfig config, double recordsPerSecond, double payload
                 median(runs, AppendResult::fsyncsPerSecond), median(runs, AppendResult::commitsPerSecond),
                 median(runs, AppendResult::p50Ms),
                 median(runs, AppendResult::p99Ms), median(runs, AppendResult::p999Ms),
-                median(runs, AppendResult::maxMs), median(runs, AppendResult::fsyncBusy), cpu,
+                median(runs, AppendResult::maxMs), median(runs, AppendResult::fsyncBusy),
+                median(runs, AppendResult::fsyncNowMs), cpu,
                 runs.stream().mapToLong(AppendResult::failed).sum());
     }
 

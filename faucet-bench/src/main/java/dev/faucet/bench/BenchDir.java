@@ -7,16 +7,32 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The data directory of a run: fresh under {@code ./target/bench} unless given, deleted afterwards unless kept. */
+/**
+ * The data directory of a run: fresh under {@code ./target/bench} unless given, deleted afterwards (also when the run
+ * is interrupted) unless kept.
+ */
 final class BenchDir implements AutoCloseable {
     private final Path root;
     private final boolean delete;
+    private final Thread onExit;
 
     BenchDir(BenchOptions o) throws IOException {
         Path base = o.dir() != null ? o.dir() : Path.of("target", "bench");
         Files.createDirectories(base);
         this.root = Files.createTempDirectory(base.toAbsolutePath(), "run-");
         this.delete = !o.keep();
+        this.onExit = new Thread(this::deleteQuietly, "bench-dir-cleanup");
+        if (delete) {
+            Runtime.getRuntime().addShutdownHook(onExit);
+        }
+    }
+
+    private void deleteQuietly() {
+        try {
+            deleteTree(root);
+        } catch (UncheckedIOException e) {
+            System.err.println("could not delete " + root + ": " + e.getCause());
+        }
     }
 
     /** A new, empty sub-directory for one configuration. */
@@ -47,6 +63,7 @@ final class BenchDir implements AutoCloseable {
     @Override
     public void close() {
         if (delete) {
+            Runtime.getRuntime().removeShutdownHook(onExit);
             deleteTree(root);
         } else {
             System.out.println("kept the data in " + root);

@@ -14,20 +14,24 @@ import org.HdrHistogram.Histogram;
  * The machine's own limits, measured in the same run as the log so that every log figure has a ratio: fsync latency
  * and rate for 4 KiB appends each followed by {@code force}, sequential write MB/s (1 GiB in 1 MiB writes, one
  * {@code force} at the end), the group-commit pattern without the log (one thread writing 1 MiB and forcing, again
- * and again), and CRC-32C MB/s on one core ({@link CRC32C}, which the log uses).
+ * and again), the log's commit over 8 partitions ({@link CommitPattern}) with serial and with parallel fsyncs, and
+ * CRC-32C MB/s on one core ({@link CRC32C}, which the log uses).
  */
 final class DiskBaseline {
     private static final int FSYNC_WRITE = 4096;
     private static final int SEQ_WRITE = 1 << 20;
     private static final long SEQ_TOTAL = 1L << 30;
     private static final int CRC_BUFFER = 64 * 1024;
+    /** Bytes per partition of the commit pattern: what the log writes per partition at 16 threads, window 2. */
+    private static final int COMMIT_FILE_BYTES = 46_000;
 
     private DiskBaseline() {
     }
 
     /** The results. Latencies in milliseconds, rates per second, MB = 10^6 bytes. */
     record Baseline(double fsyncP50Ms, double fsyncP99Ms, double fsyncsPerSecond, double seqWriteMBps,
-            double groupWriteMBps, double groupWriteShare, double crcMBps) {
+            double groupWriteMBps, double groupWriteShare, double serialCommits8, double parallelCommits8,
+            double crcMBps) {
         void print() {
             System.out.printf("%nMachine baseline (same run)%n");
             System.out.printf("  fsync of a 4 KiB append:  p50 %.3f ms, p99 %.3f ms, %.0f fsyncs/s (one thread)%n",
@@ -36,6 +40,8 @@ final class DiskBaseline {
                     seqWriteMBps);
             System.out.printf("  1 MiB write + force loop: %.0f MB/s (one thread; %.0f%% of its time in write, the"
                     + " rest in force)%n", groupWriteMBps, groupWriteShare * 100);
+            System.out.printf("  commit over 8 files:      %.0f commits/s, fsyncs one after the other; %.0f, in"
+                    + " parallel (8 x %d KB + journal)%n", serialCommits8, parallelCommits8, COMMIT_FILE_BYTES / 1000);
             System.out.printf("  CRC-32C on one core:      %.0f MB/s (64 KiB buffers)%n", crcMBps);
         }
     }
@@ -45,9 +51,12 @@ final class DiskBaseline {
         double fsyncRate = fsync(dir.resolve("fsync.bin"), fsyncSeconds, h);
         double seq = sequentialWrite(dir.resolve("seq.bin"));
         double[] group = writeAndForce(dir.resolve("group.bin"), fsyncSeconds);
+        Path commits = Files.createDirectories(dir.resolve("commits"));
+        double serial = CommitPattern.commitsPerSecond(commits, 8, COMMIT_FILE_BYTES, false, fsyncSeconds / 2);
+        double parallel = CommitPattern.commitsPerSecond(commits, 8, COMMIT_FILE_BYTES, true, fsyncSeconds / 2);
         double crc = crc32c(Math.min(2.0, fsyncSeconds));
         return new Baseline(h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, fsyncRate, seq,
-                group[0], group[1], crc);
+                group[0], group[1], serial, parallel, crc);
     }
 
     /** Appends 4 KiB and forces, again and again; returns fsyncs per second and fills {@code latency} (ns). */

@@ -9,7 +9,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The JVM that {@link RecoveryBench} kills: fills a log with batch appends to 8 partitions until it has written
- * {@code bytes}, prints {@code READY}, and keeps appending until it is killed with SIGKILL.
+ * {@code bytes}, prints {@code READY}, and keeps appending until it is killed with SIGKILL. So that it can never fill
+ * the disk on its own, it stops appending at twice {@code bytes} and exits when its parent does.
  *
  * <p>Arguments: data directory, bytes to write, value bytes per record.
  */
@@ -36,6 +37,7 @@ public final class RecoveryChild {
                     ackedFailed, running);
             new Thread(a, "appender-" + i).start();
         }
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         long start = System.nanoTime();
         while (seam.snapshot().appendedBytes() < bytes) {
             if (ackedFailed[1].sum() > 0) {
@@ -47,6 +49,10 @@ public final class RecoveryChild {
         System.out.printf("%s %d bytes, %d records acknowledged in %.1f s%n", READY, seam.snapshot().appendedBytes(),
                 ackedFailed[0].sum(), (System.nanoTime() - start) / 1e9);
         System.out.flush();
+        while (seam.snapshot().appendedBytes() < 2 * bytes) {
+            Thread.sleep(20);
+        }
+        running.set(false);
         Thread.sleep(Long.MAX_VALUE);
     }
 }

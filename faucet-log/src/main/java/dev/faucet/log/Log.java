@@ -18,9 +18,11 @@ import dev.faucet.log.topic.TopicStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,9 +49,13 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Thread-safe. Failures are {@link LogException}s whose {@link LogException.Kind} tells bad input from system
- * failure; futures complete exceptionally with them.
+ * failure; futures complete exceptionally with them. Futures complete on the log's one acknowledgement thread, so
+ * callbacks chained to them without an executor run there: they must not block (and must not call
+ * {@link #createTopic}, {@link #deleteTopic} or {@link #close}); use the {@code *Async} variants for slow work.
  */
 public final class Log implements AutoCloseable {
+    private static final int MAX_PROBLEMS = 100;
+
     private final Path dir;
     private final LogConfig config;
     private final TopicStore store;
@@ -58,6 +64,7 @@ public final class Log implements AutoCloseable {
     private final GroupOffsets groups = new GroupOffsets();
     private final RecordPlacer placer;
     private final List<String> recoveryNotes;
+    private final Deque<String> problems = new ArrayDeque<>();
     private LogWriter writer;
     private Thread writerThread;
     private Maintenance maintenance;
@@ -108,7 +115,7 @@ public final class Log implements AutoCloseable {
 
     private void recover() throws IOException, FormatException {
         Path journalDir = dir.resolve("journal");
-        CommitJournal.Recovered r = CommitJournal.recover(config.fileSeam(), journalDir);
+        CommitJournal.Recovered r = CommitJournal.recover(config.fileSeam(), journalDir, store.hasTopics());
         recoveryNotes.addAll(r.notes());
         lastTopicId = r.maxTopicId();
         for (Topic t : store.loadAll(r.ends(), loader, recoveryNotes)) {
@@ -119,7 +126,7 @@ public final class Log implements AutoCloseable {
                 r.lastCommitId(), allEnds());
         WriterSettings settings = new WriterSettings(config.clock(), config.maxPendingBytes(),
                 config.journalBytes(), config.maintenanceInterval().toMillis());
-        maintenance = new Maintenance(this::partitionsNow, config, recoveryNotes);
+        maintenance = new Maintenance(this::partitionsNow, config, this::report);
         writer = new LogWriter(journal, r.lastCommitId(), settings, this::allEnds, maintenance::runOnWriter);
         writerThread = new Thread(writer, "faucet-log-writer");
         writerThread.setDaemon(true);
@@ -197,11 +204,11 @@ public final class Log implements AutoCloseable {
     public void deleteTopic(String name) {
         TopicNames.check(name, false);
         Topic t = topicOrThrow(name);
-        List<GroupOffset> removals = groups.removalsFor(name);
-        if (!removals.isEmpty()) {
-            await(commit(new Commit(List.of(), removals)));
-        }
         await(writer.control(now -> {
+            if (t.isDeleted() || topics.get(name) != t) {
+                throw new LogException(LogException.Kind.UNKNOWN_TOPIC, "unknown topic " + TopicNames.quote(name)
+                        + " (it was just deleted)");
+            }
             t.markDeleted();
             topics.remove(name, t);
             for (Partition p : t.partitions()) {
@@ -210,6 +217,11 @@ public final class Log implements AutoCloseable {
             store.delete(t);
             return null;
         }));
+        // Offsets committed for the topic from now on are refused, so these removals are the last word.
+        List<GroupOffset> removals = groups.removalsFor(name);
+        if (!removals.isEmpty()) {
+            await(commit(new Commit(List.of(), removals)));
+        }
     }
 
     public Optional<TopicInfo> topic(String name) {
@@ -244,32 +256,48 @@ public final class Log implements AutoCloseable {
         long now = config.clock().millis();
         List<RecordPlacer.Placed> placed = new ArrayList<>();
         List<PartitionBatch> batches = new ArrayList<>();
+        List<Topic> dependsOn = new ArrayList<>();
         long bytes = 0;
         for (Commit.Append a : commit.appends()) {
-            RecordPlacer.Placed p = placer.place(appendableTopic(a.topic()), a.records(), now);
+            Topic t = appendableTopic(a.topic());
+            RecordPlacer.Placed p = placer.place(t, a.records(), now);
             placed.add(p);
             batches.addAll(p.batches());
+            dependsOn.add(t);
             bytes += p.bytes();
         }
         if (!commit.offsets().isEmpty()) {
-            RecordPlacer.Placed p = placeOffsets(commit.offsets(), now);
+            RecordPlacer.Placed p = placeOffsets(commit.offsets(), now, dependsOn);
             batches.addAll(p.batches());
             bytes += p.bytes();
         }
+        checkCommitSize(bytes);
         CompletableFuture<long[]> done = new CompletableFuture<>();
         try {
-            writer.submit(new AppendRequest(batches, bytes, () -> groups.applyCommitted(commit.offsets()), done));
+            writer.submit(new AppendRequest(batches, dependsOn, bytes, () -> groups.applyCommitted(commit.offsets()),
+                    done));
         } catch (LogException e) {
             return CompletableFuture.failedFuture(e); // failed closed or closed: a system failure, not bad input
         }
         return done.thenApply(bases -> positions(placed, bases));
     }
 
-    private RecordPlacer.Placed placeOffsets(List<GroupOffset> offsets, long now) {
+    private void checkCommitSize(long bytes) {
+        if (bytes > config.maxPendingBytes()) {
+            throw new LogException(LogException.Kind.RECORD_TOO_LARGE, "the commit is " + bytes
+                    + " bytes encoded; the limit for one commit (maxPendingBytes) is " + config.maxPendingBytes());
+        }
+    }
+
+    private RecordPlacer.Placed placeOffsets(List<GroupOffset> offsets, long now, List<Topic> dependsOn) {
         List<NewRecord> records = new ArrayList<>(offsets.size());
         for (GroupOffset o : offsets) {
             GroupOffsets.checkGroup(o.group());
             records.add(GroupOffsets.record(o));
+            if (o.offset() >= 0) {
+                partition(o.topic(), o.partition());
+                dependsOn.add(topicOrThrow(o.topic()));
+            }
         }
         return placer.place(topics.get(GroupOffsets.TOPIC), records, now);
     }
@@ -292,13 +320,16 @@ public final class Log implements AutoCloseable {
 
     // ---- reads ----
 
-    /** Up to {@code maxRecords} committed records of a partition from {@code offset} (or the first kept after it). */
+    /**
+     * Up to {@code maxRecords} committed records of a partition from {@code offset} (or the first kept after it), and
+     * about {@code LogConfig.maxReadBytes} at most (always at least one record when there is one).
+     */
     public List<LogRecord> read(String topic, int partition, long offset, int maxRecords) {
         if (maxRecords < 1 || offset < 0) {
             throw new LogException(LogException.Kind.INVALID_RECORD, "a read needs an offset of 0 or more and at least"
                     + " one record to return; got offset " + offset + " and maxRecords " + maxRecords);
         }
-        return partition(topic, partition).read(offset, maxRecords, Long.MAX_VALUE);
+        return partition(topic, partition).read(offset, maxRecords, config.maxReadBytes());
     }
 
     /** The offset of the first record whose timestamp is at or after {@code timestampMs}, or the end offset. */
@@ -361,6 +392,22 @@ public final class Log implements AutoCloseable {
         return List.copyOf(recoveryNotes);
     }
 
+    /** The latest problems retention and compaction met (they retry on their next run), oldest first, at most 100. */
+    public List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    private void report(String problem) {
+        synchronized (problems) {
+            if (problems.size() == MAX_PROBLEMS) {
+                problems.removeFirst();
+            }
+            problems.addLast(config.clock().instant() + " " + problem);
+        }
+    }
+
     public Path dir() {
         return dir;
     }
@@ -378,17 +425,33 @@ public final class Log implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            if (maintenance != null) {
-                maintenance.stop();
-            }
-            if (writer != null) {
-                writer.stop(writerThread);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // Uninterruptible: an interrupted caller (a shutdown hook, a cancelled task) still gets a clean close.
+        boolean interrupted = join(maintenance == null ? null : maintenance.stop());
+        if (writer != null) {
+            writer.requestStop();
+            interrupted |= join(writerThread);
+            interrupted |= writer.awaitAcks();
         }
-        closeFiles();
+        try {
+            closeFiles();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static boolean join(Thread thread) {
+        boolean interrupted = false;
+        while (thread != null) {
+            try {
+                thread.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return false;
     }
 
     private void closeFiles() throws IOException {

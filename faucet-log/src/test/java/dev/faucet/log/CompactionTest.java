@@ -182,44 +182,13 @@ class CompactionTest {
     private static final class SlowCleanerReads implements FileSeam {
         @Override
         public LogFile open(Path path) throws IOException {
-            LogFile file = FileSeam.real().open(path);
-            return new LogFile() {
-                @Override
-                public Path path() {
-                    return file.path();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return file.size();
-                }
-
+            return new ForwardingLogFile(FileSeam.real().open(path)) {
                 @Override
                 public int read(ByteBuffer dst, long position) throws IOException {
                     if (Thread.currentThread().getName().startsWith("faucet-log-cleaner")) {
                         LockSupport.parkNanos(3_000_000);
                     }
-                    return file.read(dst, position);
-                }
-
-                @Override
-                public void append(ByteBuffer... srcs) throws IOException {
-                    file.append(srcs);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    file.force();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    file.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    file.close();
+                    return super.read(dst, position);
                 }
             };
         }

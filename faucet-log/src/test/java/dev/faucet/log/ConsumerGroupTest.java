@@ -117,17 +117,21 @@ class ConsumerGroupTest {
     }
 
     @Test
-    void shouldRefuseOffsetsForATopicNameNoTopicCanHaveInsteadOfLosingThemAtReopen() throws Exception {
+    void shouldRefuseOffsetsForTopicsAndPartitionsThatDoNotExist() throws Exception {
         try (Log log = openWithTopics()) {
             for (String topic : new String[] {"a\u0000b", "a/b", ""}) {
                 assertThatThrownBy(() -> log.commitOffsets(List.of(offset("billing", topic, 0, 1))))
                         .as("topic %s", topic).isInstanceOf(LogException.class)
                         .satisfies(e -> assertThat(((LogException) e).kind().isBadInput()).isTrue());
             }
-            log.commitOffsets(List.of(offset("billing", "not-created-yet", 0, 1))).join();
+            // An offset for a topic that does not exist (yet) would silently apply to a topic created later.
+            assertThatThrownBy(() -> log.commitOffsets(List.of(offset("billing", "not-created-yet", 0, 1))))
+                    .isInstanceOf(LogException.class).hasMessageContaining("unknown topic 'not-created-yet'");
+            assertThatThrownBy(() -> log.commitOffsets(List.of(offset("billing", "orders", 99, 1))))
+                    .isInstanceOf(LogException.class).hasMessageContaining("no partition 99");
         }
         try (Log log = Log.open(dir)) {
-            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "not-created-yet", 0, 1));
+            assertThat(log.groupOffsets("billing")).isEmpty();
         }
     }
 

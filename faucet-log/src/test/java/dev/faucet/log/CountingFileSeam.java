@@ -1,7 +1,6 @@
 package dev.faucet.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,42 +19,11 @@ final class CountingFileSeam implements FileSeam {
 
     @Override
     public LogFile open(Path path) throws IOException {
-        LogFile file = delegate.open(path);
-        return new LogFile() {
-            @Override
-            public Path path() {
-                return file.path();
-            }
-
-            @Override
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            @Override
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return file.read(dst, position);
-            }
-
-            @Override
-            public void append(ByteBuffer... srcs) throws IOException {
-                file.append(srcs);
-            }
-
+        return new ForwardingLogFile(delegate.open(path)) {
             @Override
             public void force() throws IOException {
                 forces.incrementAndGet();
-                file.force();
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                file.truncate(size);
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
+                super.force();
             }
         };
     }

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashSimulationTest {
     private static final long FIRST_SEED = Long.getLong("faucet.firstSeed", 0);
-    private static final int SEEDS = Integer.getInteger("faucet.seeds", 200);
+    private static final int SEEDS = Integer.getInteger("faucet.seeds", 1000);
     private static final int TIMEOUT_S = 10;
 
     @TempDir

@@ -107,4 +107,31 @@ class LogTest {
                     .hasMessageContaining("offset -1");
         }
     }
+
+    @Test
+    void shouldRefuseACommitLargerThanTheWriterMayHold() throws Exception {
+        try (Log log = Log.open(dir, c -> c.withMaxRecordBytes(600_000).withMaxPendingBytes(1 << 20))) {
+            log.createTopic(TopicConfig.of("t", 1));
+            List<NewRecord> big = List.of(NewRecord.of(new byte[500_000]), NewRecord.of(new byte[500_000]),
+                    NewRecord.of(new byte[500_000]));
+            assertThatThrownBy(() -> log.append("t", big)).isInstanceOf(LogException.class)
+                    .hasMessageContaining("maxPendingBytes");
+            assertThat(log.read("t", 0, 0, 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStopAReadAtTheByteLimitButAlwaysReturnARecord() throws Exception {
+        try (Log log = Log.open(dir, c -> c.withMaxReadBytes(10_000))) {
+            log.createTopic(TopicConfig.of("t", 1));
+            List<NewRecord> records = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                records.add(NewRecord.of(new byte[4_000]));
+            }
+            log.append("t", records).get();
+            log.append("t", NewRecord.of(new byte[50_000])).get();
+            assertThat(log.read("t", 0, 0, 100)).hasSizeBetween(2, 4);
+            assertThat(log.read("t", 0, 10, 100)).hasSize(1);
+        }
+    }
 }

@@ -1,7 +1,6 @@
 package dev.faucet.log;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -11,41 +10,10 @@ import java.nio.file.Path;
 final class NoSyncFileSeam implements FileSeam {
     @Override
     public LogFile open(Path path) throws IOException {
-        LogFile file = FileSeam.real().open(path);
-        return new LogFile() {
-            @Override
-            public Path path() {
-                return file.path();
-            }
-
-            @Override
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            @Override
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return file.read(dst, position);
-            }
-
-            @Override
-            public void append(ByteBuffer... srcs) throws IOException {
-                file.append(srcs);
-            }
-
+        return new ForwardingLogFile(FileSeam.real().open(path)) {
             @Override
             public void force() {
                 // the FaultyFileSeam above records what this force made durable
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                file.truncate(size);
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
             }
         };
     }

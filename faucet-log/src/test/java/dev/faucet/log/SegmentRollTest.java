@@ -112,6 +112,21 @@ class SegmentRollTest {
     }
 
     @Test
+    void shouldKeepCountingTheSegmentAgeAcrossARestart() throws Exception {
+        try (Log log = open()) {
+            log.createTopic(TopicConfig.of("t", 1).withSegments(1 << 20, Duration.ofMinutes(10)));
+            appendValues(log, 0, 1);
+            clock.advance(Duration.ofMinutes(6));
+        }
+        try (Log log = open()) {
+            clock.advance(Duration.ofMinutes(6));
+            appendValues(log, 1, 2);
+            assertThat(segmentBases(partitionDir(log, "t", 0))).as("12 minutes old across a restart")
+                    .containsExactly(0L, 1L);
+        }
+    }
+
+    @Test
     void shouldGiveARecordLargerThanASegmentASegmentOfItsOwnAndReadItBack() throws Exception {
         byte[] big = new byte[200 * 1024];
         new Random(5).nextBytes(big);

@@ -42,8 +42,9 @@ class TopicLifecycleTest {
             assertThat(log.topics()).extracting(TopicInfo::name).containsExactly(OFFSETS_TOPIC);
             TopicInfo created = log.createTopic(orders);
             assertThat(created.config()).isEqualTo(orders);
-            assertThat(created.partitions()).containsExactly(new PartitionInfo(0, 0, 0, 24),
-                    new PartitionInfo(1, 0, 0, 24), new PartitionInfo(2, 0, 0, 24));
+            int header = 32;
+            assertThat(created.partitions()).containsExactly(new PartitionInfo(0, 0, 0, header),
+                    new PartitionInfo(1, 0, 0, header), new PartitionInfo(2, 0, 0, header));
             log.createTopic(audit);
             log.createTopic(table);
             log.append("orders", NewRecord.of("k", "v").toPartition(1)).join();

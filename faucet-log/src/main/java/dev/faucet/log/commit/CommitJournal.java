@@ -52,9 +52,10 @@ public final class CommitJournal implements AutoCloseable {
      * so older files hold nothing more (they are deleted once the next file starts). A newer file without a whole
      * checkpoint was being started when the log stopped: it holds no commit and is removed. In the file read, a torn
      * record at the very end is a commit that never finished (it was not acknowledged) and is cut; a bad record
-     * followed by an intact one is corruption and refused.
+     * followed by an intact one is corruption and refused. When no file has a whole checkpoint and no topic exists,
+     * the very first open was cut short: the log starts empty.
      */
-    public static Recovered recover(FileSeam seam, Path dir) throws IOException, FormatException {
+    public static Recovered recover(FileSeam seam, Path dir, boolean hasTopics) throws IOException, FormatException {
         Files.createDirectories(dir);
         List<Path> files = journalFiles(dir);
         Map<Long, JournalEntry> ends = new HashMap<>();
@@ -67,9 +68,9 @@ public final class CommitJournal implements AutoCloseable {
                 last[1] = readFile(seam, file, true, ends, last, maxTopic, notes);
                 break;
             }
-            if (i == 0) {
+            if (i == 0 && hasTopics) {
                 throw new FormatException(file.toString(), FileHeaderDescriptor.LENGTH,
-                        "no journal file opens with a whole checkpoint");
+                        "no journal file opens with a whole checkpoint, yet topics exist");
             }
             notes.add("removed " + file + ": a new journal file whose checkpoint was never completed");
             Files.delete(file);

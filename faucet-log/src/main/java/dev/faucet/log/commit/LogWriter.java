@@ -6,6 +6,7 @@ import dev.faucet.log.format.BatchHeader;
 import dev.faucet.log.format.FormatException;
 import dev.faucet.log.format.RecordBatchCodec;
 import dev.faucet.log.partition.Partition;
+import dev.faucet.log.topic.Topic;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -116,13 +117,24 @@ public final class LogWriter implements Runnable {
         }
     }
 
-    /** Asks the writer to finish the queued work and stop; returns once it has. */
-    public void stop(Thread writerThread) throws InterruptedException {
+    /** Asks the writer to finish the queued work and stop; the caller then joins the writer thread. */
+    public void requestStop() {
         stopped = true;
         queue.add(STOP);
-        writerThread.join();
+    }
+
+    /** After the writer thread ended: lets the acknowledgements already handed out run. True if interrupted. */
+    public boolean awaitAcks() {
         acks.shutdown();
-        acks.awaitTermination(10, TimeUnit.SECONDS);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acks.awaitTermination(10, TimeUnit.SECONDS);
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     @Override
@@ -198,7 +210,7 @@ public final class LogWriter implements Runnable {
         List<long[]> results = new ArrayList<>(group.size());
         List<AppendRequest> accepted = new ArrayList<>(group.size());
         for (AppendRequest r : group) {
-            if (r.batches().stream().anyMatch(b -> b.topic().isDeleted())) {
+            if (r.dependsOn().stream().anyMatch(Topic::isDeleted)) {
                 fail(r, new LogException(LogException.Kind.UNKNOWN_TOPIC, "the topic was deleted"));
                 continue;
             }
@@ -209,6 +221,10 @@ public final class LogWriter implements Runnable {
         if (!accepted.isEmpty()) {
             commit(commitId);
             complete(accepted, results);
+            if (journal.isFull(journalBytes)) {
+                // After completing: a failure here must not report the durable, visible group as failed.
+                rotateJournal();
+            }
         }
     }
 
@@ -242,9 +258,6 @@ public final class LogWriter implements Runnable {
             p.publish();
         }
         touched.clear();
-        if (journal.isFull(journalBytes)) {
-            rotateJournal();
-        }
     }
 
     private void rotateJournal() throws IOException {

@@ -8,23 +8,26 @@ import java.util.zip.CRC32C;
  * The header that opens every file of the log, so that a later version can read or refuse it.
  *
  * <pre>
- *   0                   4         6         8                                16                  20        24
- *   +-------------------+---------+---------+--------------------------------+-------------------+---------+
- *   | magic (int32)     | version | flags   | base (int64): segment base     | crc32c of 0..16   | zero    |
- *   |                   | (int16) | (int16) | offset, journal sequence or 0  | (int32)           | (int32) |
- *   +-------------------+---------+---------+--------------------------------+-------------------+---------+
+ *   0              4         6         8                      16                     24              28      32
+ *   +--------------+---------+---------+----------------------+----------------------+---------------+-------+
+ *   | magic (i32)  | version | flags   | base (i64): segment  | created (i64): ms    | crc32c of     | zero  |
+ *   |              | (i16)   | (i16)   | base offset, journal | since 1970 when the  | 0..24 (i32)   | (i32) |
+ *   |              |         |         | sequence or topic id | file was created     |               |       |
+ *   +--------------+---------+---------+----------------------+----------------------+---------------+-------+
  * </pre>
  *
  * All integers are big-endian. The magic names the kind of file; a file whose magic, version or CRC does not match
- * is refused with an error naming the file.
+ * is refused with an error naming the file. A segment's creation time decides when it is old enough to roll, also
+ * across restarts.
  */
 public final class FileHeaderDescriptor {
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
     public static final int FLAGS_OFFSET = 6;
     public static final int BASE_OFFSET = 8;
-    public static final int CRC_OFFSET = 16;
-    public static final int LENGTH = 24;
+    public static final int CREATED_OFFSET = 16;
+    public static final int CRC_OFFSET = 24;
+    public static final int LENGTH = 32;
 
     public static final short VERSION = 1;
 
@@ -43,11 +46,20 @@ public final class FileHeaderDescriptor {
     }
 
     public static ByteBuffer encode(int magic, long base) {
+        return encode(magic, base, 0);
+    }
+
+    public static ByteBuffer encode(int magic, long base, long createdMs) {
         ByteBuffer buf = ByteBuffer.allocate(LENGTH).order(ByteOrder.BIG_ENDIAN);
         buf.putInt(MAGIC_OFFSET, magic).putShort(VERSION_OFFSET, VERSION).putShort(FLAGS_OFFSET, (short) 0);
-        buf.putLong(BASE_OFFSET, base);
+        buf.putLong(BASE_OFFSET, base).putLong(CREATED_OFFSET, createdMs);
         buf.putInt(CRC_OFFSET, crc(buf));
         return buf;
+    }
+
+    /** The creation time of a header that {@link #decode} accepted. */
+    public static long createdMs(ByteBuffer header) {
+        return header.getLong(CREATED_OFFSET);
     }
 
     /**

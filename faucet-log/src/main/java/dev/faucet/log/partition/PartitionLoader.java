@@ -92,7 +92,7 @@ public final class PartitionLoader {
                 throw e;
             }
             notes.add("topic " + config.name() + " (fsync: never) lost its unflushed tail: " + e.getMessage());
-            Segment s = Segment.open(seam, path, e.position(), indexIntervalBytes, true, clock.millis());
+            Segment s = Segment.open(seam, path, Segment.SALVAGE, indexIntervalBytes, true, clock.millis());
             if (end != null) {
                 // Offsets that were acknowledged before the loss are never handed out again.
                 s.skipTo(end.endOffset());

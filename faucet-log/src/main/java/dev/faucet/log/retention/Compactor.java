@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,15 +39,15 @@ final class Compactor implements Runnable {
     private final Supplier<List<Partition>> partitions;
     private final LogWriter writer;
     private final LogConfig config;
-    private final List<String> notes;
+    private final Consumer<String> problems;
     private final Map<Partition, Cleaned> cleaned = new HashMap<>();
     private volatile boolean running = true;
 
-    Compactor(Supplier<List<Partition>> partitions, LogWriter writer, LogConfig config, List<String> notes) {
+    Compactor(Supplier<List<Partition>> partitions, LogWriter writer, LogConfig config, Consumer<String> problems) {
         this.partitions = partitions;
         this.writer = writer;
         this.config = config;
-        this.notes = notes;
+        this.problems = problems;
     }
 
     @Override
@@ -71,7 +72,7 @@ final class Compactor implements Runnable {
 
     synchronized void pass() {
         for (Partition p : partitions.get()) {
-            if (!p.config().compact() || p.segments().length < 2 || !running) {
+            if (!p.config().compact() || p.segments().length < 2 || !running || p.isClosed()) {
                 continue;
             }
             long closedEnd = p.active().baseOffset();
@@ -83,9 +84,7 @@ final class Compactor implements Runnable {
             try {
                 cleaned.put(p, new Cleaned(end, compact(p)));
             } catch (IOException | FormatException | LogException e) {
-                synchronized (notes) {
-                    notes.add("compaction of " + p + " up to offset " + closedEnd + " failed: " + e);
-                }
+                problems.accept("compaction of " + p + " up to offset " + closedEnd + " failed: " + e);
             }
         }
     }
@@ -160,7 +159,7 @@ final class Compactor implements Runnable {
         Path cleaned = s.path().resolveSibling(s.path().getFileName() + ".cleaned");
         Files.deleteIfExists(cleaned);
         try (LogFile f = seam.open(cleaned)) {
-            f.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, s.baseOffset()));
+            f.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, s.baseOffset(), s.createdMs()));
             for (int from = 0; from < kept.size(); from += BATCH_RECORDS) {
                 List<LogRecord> part = kept.subList(from, Math.min(kept.size(), from + BATCH_RECORDS));
                 long base = part.get(0).offset();
@@ -176,7 +175,8 @@ final class Compactor implements Runnable {
         writer.control(now -> {
             Segment[] segs = p.segments();
             int i = List.of(segs).indexOf(old);
-            if (i < 0 || i == segs.length - 1) {
+            if (p.isClosed() || i < 0 || i == segs.length - 1 || !Files.exists(cleaned)) {
+                // The topic was deleted (maybe recreated) or retention took the segment meanwhile.
                 Files.deleteIfExists(cleaned);
                 return null;
             }

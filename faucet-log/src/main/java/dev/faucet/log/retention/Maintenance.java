@@ -8,6 +8,7 @@ import dev.faucet.log.segment.Segment;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,14 +22,14 @@ import java.util.function.Supplier;
 public final class Maintenance {
     private final Supplier<List<Partition>> partitions;
     private final LogConfig config;
-    private final List<String> notes;
+    private final Consumer<String> problems;
     private Compactor compactor;
     private Thread cleaner;
 
-    public Maintenance(Supplier<List<Partition>> partitions, LogConfig config, List<String> notes) {
+    public Maintenance(Supplier<List<Partition>> partitions, LogConfig config, Consumer<String> problems) {
         this.partitions = partitions;
         this.config = config;
-        this.notes = notes;
+        this.problems = problems;
     }
 
     /** Applies retention to every partition. Writer thread only; errors are noted, never fatal. */
@@ -38,9 +39,7 @@ public final class Maintenance {
             try {
                 applyRetention(p, now);
             } catch (IOException e) {
-                synchronized (notes) {
-                    notes.add("retention of " + p + " failed: " + e);
-                }
+                problems.accept("retention of " + p + " failed: " + e);
             }
         }
     }
@@ -74,7 +73,7 @@ public final class Maintenance {
 
     /** Starts the cleaner thread that compacts compacted topics. */
     public void startCleaner(LogWriter writer) {
-        compactor = new Compactor(partitions, writer, config, notes);
+        compactor = new Compactor(partitions, writer, config, problems);
         cleaner = new Thread(compactor, "faucet-log-cleaner");
         cleaner.setDaemon(true);
         cleaner.start();
@@ -87,11 +86,12 @@ public final class Maintenance {
         }
     }
 
-    public void stop() throws InterruptedException {
+    /** Asks the cleaner to stop; returns its thread (to join), or null when none runs. */
+    public Thread stop() {
         if (cleaner != null) {
             compactor.stop();
             cleaner.interrupt();
-            cleaner.join();
         }
+        return cleaner;
     }
 }

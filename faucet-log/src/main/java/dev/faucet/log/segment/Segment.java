@@ -58,7 +58,7 @@ public final class Segment implements AutoCloseable {
         Path path = dir.resolve(fileName(baseOffset, ".log"));
         Files.deleteIfExists(path);
         LogFile file = seam.open(path);
-        file.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, baseOffset));
+        file.append(FileHeaderDescriptor.encode(FileHeaderDescriptor.SEGMENT_MAGIC, baseOffset, nowMs));
         file.force();
         Segment s = withIndexes(seam, dir, file, baseOffset, indexIntervalBytes, nowMs, (k, v) -> false);
         s.size = FileHeaderDescriptor.LENGTH;
@@ -66,9 +66,12 @@ public final class Segment implements AutoCloseable {
         return s;
     }
 
+    /** For {@link #open}: keep the longest prefix of whole, valid batches and cut the rest (a lost tail). */
+    public static final long SALVAGE = -2;
+
     /**
-     * Opens an existing segment, cuts it to {@code validBytes} (use {@code -1} to keep the whole file), keeps the
-     * index entries that point inside it and re-indexes the tail after them.
+     * Opens an existing segment, cuts it to {@code validBytes} (use {@code -1} to keep the whole file, or
+     * {@link #SALVAGE}), keeps the index entries that point inside it and re-indexes the tail after them.
      *
      * @param verifyTail also check the record checksums of the re-indexed tail (recovery of the active segment)
      * @throws FormatException when the kept bytes do not hold whole, valid batches
@@ -77,16 +80,18 @@ public final class Segment implements AutoCloseable {
             long nowMs) throws IOException, FormatException {
         LogFile file = seam.open(path);
         try {
-            long base = readHeader(file);
-            long keep = validBytes < 0 ? file.size() : validBytes;
+            ByteBuffer header = readHeader(file);
+            long base = header.getLong(FileHeaderDescriptor.BASE_OFFSET);
+            long createdMs = FileHeaderDescriptor.createdMs(header);
+            long keep = validBytes < 0 ? file.size() : Math.min(validBytes, file.size());
             if (keep < file.size()) {
                 file.truncate(keep);
             }
-            Segment s = withIndexes(seam, path.getParent(), file, base, indexIntervalBytes, nowMs,
+            Segment s = withIndexes(seam, path.getParent(), file, base, indexIntervalBytes, createdMs,
                     (k, v) -> v < keep);
             s.size = keep;
             s.writePosition = keep;
-            s.reindexTail(verifyTail);
+            s.reindexTail(verifyTail, validBytes == SALVAGE);
             return s;
         } catch (IOException | FormatException | RuntimeException e) {
             file.close();
@@ -94,7 +99,7 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    private static long readHeader(LogFile file) throws IOException, FormatException {
+    private static ByteBuffer readHeader(LogFile file) throws IOException, FormatException {
         ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.LENGTH);
         file.read(header, 0);
         long base = FileHeaderDescriptor.decode(header.flip(), FileHeaderDescriptor.SEGMENT_MAGIC,
@@ -102,10 +107,10 @@ public final class Segment implements AutoCloseable {
         if (!file.path().getFileName().toString().equals(fileName(base, ".log"))) {
             throw new FormatException(file.path().toString(), 0, "segment header says base offset " + base);
         }
-        return base;
+        return header;
     }
 
-    private static Segment withIndexes(FileSeam seam, Path dir, LogFile file, long base, int interval, long nowMs,
+    private static Segment withIndexes(FileSeam seam, Path dir, LogFile file, long base, int interval, long createdMs,
             SparseIndex.EntryBound positionBound) throws IOException {
         SparseIndex offsets = SparseIndex.open(seam, dir.resolve(fileName(base, ".index")),
                 FileHeaderDescriptor.OFFSET_INDEX_MAGIC, base, positionBound);
@@ -114,11 +119,11 @@ public final class Segment implements AutoCloseable {
         int pairs = Math.min(offsets.count(), times.count());
         offsets.truncateTo(pairs);
         times.truncateTo(pairs);
-        return new Segment(file, base, offsets, times, interval, nowMs);
+        return new Segment(file, base, offsets, times, interval, createdMs);
     }
 
     /** Scans the batches after the last indexed one, re-adding index entries, and finds the next offset. */
-    private void reindexTail(boolean verifyRecords) throws IOException, FormatException {
+    private void reindexTail(boolean verifyRecords, boolean salvage) throws IOException, FormatException {
         long pos = FileHeaderDescriptor.LENGTH;
         int i = offsetIndex.count() - 1;
         if (i >= 0) {
@@ -127,7 +132,18 @@ public final class Segment implements AutoCloseable {
             maxTimestampMs = timeIndex.count() == 0 ? Long.MIN_VALUE : timeIndex.lastKey();
         }
         while (pos < size) {
-            BatchHeader h = verifyRecords ? verifiedBatch(pos) : headerAt(pos, size);
+            BatchHeader h;
+            try {
+                h = verifyRecords ? verifiedBatch(pos) : headerAt(pos, size);
+            } catch (FormatException e) {
+                if (!salvage) {
+                    throw e;
+                }
+                file.truncate(pos);
+                size = pos;
+                writePosition = pos;
+                return;
+            }
             if (pos != lastIndexedPosition) {
                 index(h, pos);
             }

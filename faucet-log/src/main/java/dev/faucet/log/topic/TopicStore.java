@@ -73,6 +73,16 @@ public final class TopicStore {
         return new Topic(meta.id(), c, dir, partitions);
     }
 
+    /** Whether any complete topic (one with its settings file) exists. */
+    public boolean hasTopics() throws IOException {
+        for (Path dir : list(topicsDir)) {
+            if (Files.exists(dir.resolve(TopicMetaCodec.FILE))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Moves the topic's directory to the trash (atomically), then deletes it. */
     public void delete(Topic topic) throws IOException {
         Path target = trashDir.resolve(topic.id() + "-" + topic.name());
