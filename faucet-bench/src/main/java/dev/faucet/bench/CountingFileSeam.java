@@ -1,6 +1,7 @@
 package dev.faucet.bench;
 
 import dev.faucet.log.FileSeam;
+import dev.faucet.log.ForwardingLogFile;
 import dev.faucet.log.LogFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,29 +56,13 @@ final class CountingFileSeam implements FileSeam {
         directoryForces.increment();
     }
 
-    /** One file, counted. */
-    private final class Counted implements LogFile {
-        private final LogFile file;
+    /** One file, counted: appends and forces; everything else goes straight through. */
+    private final class Counted extends ForwardingLogFile {
         private final boolean journal;
 
         Counted(LogFile file, boolean journal) {
-            this.file = file;
+            super(file);
             this.journal = journal;
-        }
-
-        @Override
-        public Path path() {
-            return file.path();
-        }
-
-        @Override
-        public long size() throws IOException {
-            return file.size();
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return file.read(dst, position);
         }
 
         @Override
@@ -86,7 +71,7 @@ final class CountingFileSeam implements FileSeam {
             for (ByteBuffer b : srcs) {
                 n += b.remaining();
             }
-            file.append(srcs);
+            super.append(srcs);
             appendedBytes.add(n);
             appendCalls.increment();
         }
@@ -94,22 +79,12 @@ final class CountingFileSeam implements FileSeam {
         @Override
         public void force() throws IOException {
             long t0 = System.nanoTime();
-            file.force();
+            super.force();
             forceNanos.add(System.nanoTime() - t0);
             forces.increment();
             if (journal) {
                 journalForces.increment();
             }
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            file.truncate(size);
-        }
-
-        @Override
-        public void close() throws IOException {
-            file.close();
         }
     }
 }

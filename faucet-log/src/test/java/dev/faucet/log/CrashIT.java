@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       acknowledged.</li>
  * </ul>
  *
- * <p>{@code -Dfaucet.crash.cycles=N} (default 20) sets the cycles, {@code -Dfaucet.seed=N} the kill delays.
+ * <p>{@code -Dfaucet.crash.cycles=N} (default 40) sets the cycles, {@code -Dfaucet.seed=N} the kill delays.
  */
 class CrashIT {
-    private static final int CYCLES = Integer.getInteger("faucet.crash.cycles", 20);
+    private static final int CYCLES = Integer.getInteger("faucet.crash.cycles", 40);
     private static final long SEED = Long.getLong("faucet.seed", System.nanoTime());
     private static final String[] TOPICS = {"a", "b"};
 

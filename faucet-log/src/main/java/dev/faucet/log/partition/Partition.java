@@ -35,7 +35,6 @@ public final class Partition {
     private volatile TopicConfig config;
     private volatile Segment[] segments;
     private volatile CommittedEnd committed;
-    private boolean dirty;
     private volatile boolean closed;
 
     Partition(int topicId, TopicConfig config, int index, Path dir, FileSeam seam, int indexIntervalBytes,
@@ -164,7 +163,6 @@ public final class Partition {
             roll(nowMs);
         }
         active().append(batch, h);
-        dirty = true;
     }
 
     private void roll(long nowMs) throws IOException {
@@ -188,21 +186,15 @@ public final class Partition {
         }
     }
 
-    public boolean isDirty() {
-        return dirty;
-    }
-
     /** The end that the commit being written makes durable. */
     public JournalEntry pendingEnd() {
         Segment a = active();
         return new JournalEntry(topicId, index, a.nextOffset(), a.baseOffset(), a.writePosition());
     }
 
-    /** Makes the records of a durable commit visible to readers. */
-    public void publish() {
-        Segment a = active();
-        committed = new CommittedEnd(a.nextOffset(), a.baseOffset(), a.writePosition());
-        dirty = false;
+    /** Makes the records of a durable commit visible to readers. Sync thread, in commit order. */
+    public void publish(JournalEntry end) {
+        committed = new CommittedEnd(end.endOffset(), end.segmentBase(), end.position());
     }
 
     public JournalEntry committedEnd() {

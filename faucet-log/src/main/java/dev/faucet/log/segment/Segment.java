@@ -211,6 +211,14 @@ public final class Segment implements AutoCloseable {
         nextOffset = Math.max(nextOffset, offset);
     }
 
+    /**
+     * Makes what was already {@link #flush() flushed} durable. Any thread (the sync thread forces while the writer
+     * appends the next group).
+     */
+    public void forceFile() throws IOException {
+        file.force();
+    }
+
     /** Makes the appended batches durable. Writer thread only. */
     public void force() throws IOException {
         flush();
