@@ -2,6 +2,8 @@ package dev.faucet.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,6 +224,11 @@ public final class FaultyFileSeam implements FileSeam {
             file.close();
         }
 
+        /**
+         * Cuts the file to its durable length plus a random part of the rest. The log keeps closing, renaming and
+         * moving files while the crash runs (a compaction swap, a topic deletion): a file it closes meanwhile is cut
+         * by its path, and a file that is gone has nothing left at its path to cut.
+         */
         boolean cutToDurable(Random random) throws IOException {
             if (!java.nio.file.Files.exists(path())) {
                 return false;
@@ -234,6 +241,13 @@ public final class FaultyFileSeam implements FileSeam {
                     f.truncate(keep);
                 }
                 return keep < size;
+            } catch (NoSuchFileException e) {
+                return false; // renamed or moved away between the check above and the open
+            } catch (ClosedChannelException e) {
+                if (!closed) {
+                    throw e;
+                }
+                return cutToDurable(random); // closed by the log while being cut: again, by its path
             }
         }
     }

@@ -135,7 +135,21 @@ public final class Log implements AutoCloseable {
             createTopic(TopicConfig.of(GroupOffsets.TOPIC, 1).withCompaction(true), true);
         }
         loadGroupOffsets();
+        removeOffsetsOfDeletedTopics();
         maintenance.startCleaner(writer);
+    }
+
+    /**
+     * Finishes a deletion that a crash cut short after the topic's directory was gone but before the removals of its
+     * group offsets were committed: left, they would apply to a topic created later under the same name.
+     */
+    private void removeOffsetsOfDeletedTopics() {
+        List<GroupOffset> removals = groups.removalsForTopicsOtherThan(topics.keySet());
+        if (!removals.isEmpty()) {
+            await(commit(new Commit(List.of(), removals)));
+            recoveryNotes.add("removed " + removals.size() + " committed group offsets of deleted topics (a topic"
+                    + " deletion was cut short)");
+        }
     }
 
     private void loadGroupOffsets() {

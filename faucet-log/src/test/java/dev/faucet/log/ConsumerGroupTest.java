@@ -3,10 +3,14 @@ package dev.faucet.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +117,51 @@ class ConsumerGroupTest {
         try (Log log = Log.open(dir)) {
             assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "payments", 0, 3));
             assertThat(log.groupOffsets("audit")).isEmpty();
+        }
+    }
+
+    /**
+     * Deleting a topic moves its directory away, then commits the removal of its group offsets. A crash between the
+     * two (a power loss here; a kill -9 leaves the same files) used to leave the offsets, which then applied to a
+     * topic created later under the same name, so a consumer would skip its first records. The next open removes them.
+     */
+    @Test
+    void shouldForgetTheOffsetsOfATopicWhoseDeletionACrashCutShortAlsoWhenItIsRecreated() throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicReference<FaultyFileSeam> disk = new AtomicReference<>();
+        FileSeam files = new NoSyncFileSeam();
+        disk.set(new FaultyFileSeam(new FileSeam() {
+            @Override
+            public LogFile open(Path path) throws IOException {
+                return files.open(path);
+            }
+
+            @Override
+            public void forceDirectory(Path d) throws IOException {
+                if (armed.get() && d.endsWith("topics")) {
+                    disk.get().crash(new Random(1)); // right after the topic's directory was moved to the trash
+                }
+            }
+        }));
+        try (Log log = Log.open(dir, c -> c.withFileSeam(disk.get()))) {
+            log.createTopic(TopicConfig.of("orders", 3));
+            log.createTopic(TopicConfig.of("payments", 1));
+            log.commitOffsets(List.of(offset("billing", "orders", 0, 5), offset("billing", "payments", 0, 3))).join();
+            armed.set(true);
+            assertThatThrownBy(() -> log.deleteTopic("orders")).isInstanceOf(LogException.class);
+        } catch (IOException e) {
+            // closing on a disk that is gone may fail
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.topic("orders")).isEmpty();
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "payments", 0, 3));
+            assertThat(log.recoveryNotes()).anyMatch(n -> n.contains("group offsets of deleted topics"));
+            log.createTopic(TopicConfig.of("orders", 3));
+            assertThat(log.committedOffset("billing", "orders", 0)).isEmpty();
+        }
+        try (Log log = Log.open(dir)) {
+            assertThat(log.committedOffset("billing", "orders", 0)).as("after another reopen").isEmpty();
+            assertThat(log.groupOffsets("billing")).containsExactly(offset("billing", "payments", 0, 3));
         }
     }
 

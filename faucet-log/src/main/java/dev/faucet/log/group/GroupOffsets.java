@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,6 +87,20 @@ public final class GroupOffsets {
             }
         });
         out.sort(Comparator.comparing(GroupOffset::topic).thenComparingInt(GroupOffset::partition));
+        return out;
+    }
+
+    /**
+     * Every stored offset for a topic not in {@code topics}, as removals: a deletion that a crash cut short after the
+     * topic was gone but before its removals were committed.
+     */
+    public List<GroupOffset> removalsForTopicsOtherThan(Set<String> topics) {
+        List<GroupOffset> out = new ArrayList<>();
+        offsets.forEach((k, v) -> {
+            if (!topics.contains(k.topic())) {
+                out.add(new GroupOffset(k.group(), k.topic(), k.partition(), -1));
+            }
+        });
         return out;
     }
 

@@ -2,7 +2,6 @@ package dev.faucet.log.retention;
 
 import dev.faucet.log.FileSeam;
 import dev.faucet.log.LogConfig;
-import dev.faucet.log.LogException;
 import dev.faucet.log.LogFile;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.commit.LogWriter;
@@ -83,7 +82,7 @@ final class Compactor implements Runnable {
             }
             try {
                 cleaned.put(p, new Cleaned(end, compact(p)));
-            } catch (IOException | FormatException | LogException e) {
+            } catch (IOException | FormatException | RuntimeException e) {
                 problems.accept("compaction of " + p + " up to offset " + closedEnd + " failed: " + e);
             }
         }
