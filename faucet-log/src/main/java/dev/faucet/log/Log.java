@@ -184,6 +184,18 @@ public final class Log implements AutoCloseable {
         return createTopic(topic, false).info();
     }
 
+    /**
+     * Creates a topic for Faucet's own use, whose name starts with {@code __faucet.} (a runtime's registries and
+     * changelogs). Not for users: the HTTP API and the CLI never reach it.
+     */
+    public TopicInfo createInternalTopic(TopicConfig topic) {
+        if (!TopicNames.isInternal(topic.name())) {
+            throw new LogException(LogException.Kind.INVALID_TOPIC, "an internal topic's name starts with '"
+                    + TopicNames.INTERNAL_PREFIX + "'; got " + TopicNames.quote(topic.name()));
+        }
+        return createTopic(topic, true).info();
+    }
+
     private Topic createTopic(TopicConfig c, boolean internal) {
         TopicNames.check(c.name(), internal);
         checkTopicConfig(c);
@@ -266,6 +278,19 @@ public final class Log implements AutoCloseable {
      * system failures complete the future exceptionally.
      */
     public CompletableFuture<CommitResult> commit(Commit commit) {
+        return commit(commit, false);
+    }
+
+    /**
+     * Like {@link #commit(Commit)}, and may also append to internal topics (except the offsets topic, which takes
+     * group offsets only): for a runtime that commits its own records, such as idempotency entries, with users'
+     * records. Not for users.
+     */
+    public CompletableFuture<CommitResult> commitInternal(Commit commit) {
+        return commit(commit, true);
+    }
+
+    private CompletableFuture<CommitResult> commit(Commit commit, boolean internalAllowed) {
         checkOpen();
         long now = config.clock().millis();
         List<RecordPlacer.Placed> placed = new ArrayList<>();
@@ -273,7 +298,7 @@ public final class Log implements AutoCloseable {
         List<Topic> dependsOn = new ArrayList<>();
         long bytes = 0;
         for (Commit.Append a : commit.appends()) {
-            Topic t = appendableTopic(a.topic());
+            Topic t = appendableTopic(a.topic(), internalAllowed);
             RecordPlacer.Placed p = placer.place(t, a.records(), now);
             placed.add(p);
             batches.addAll(p.batches());
@@ -361,8 +386,8 @@ public final class Log implements AutoCloseable {
     }
 
     /** A topic users may append to: an internal topic takes only the log's own records, which it reads at open. */
-    private Topic appendableTopic(String name) {
-        if (name != null && TopicNames.isInternal(name)) {
+    private Topic appendableTopic(String name, boolean internalAllowed) {
+        if (name != null && TopicNames.isInternal(name) && (!internalAllowed || name.equals(GroupOffsets.TOPIC))) {
             throw new LogException(LogException.Kind.INVALID_TOPIC, "cannot append to " + TopicNames.quote(name)
                     + ": topics starting with '" + TopicNames.INTERNAL_PREFIX + "' are reserved for Faucet's own use");
         }
@@ -390,6 +415,11 @@ public final class Log implements AutoCloseable {
 
     public List<GroupOffset> groupOffsets(String group) {
         return groups.forGroup(group);
+    }
+
+    /** Every group's committed offsets for one topic, by group and partition. */
+    public List<GroupOffset> topicGroupOffsets(String topic) {
+        return groups.forTopic(topic);
     }
 
     // ---- life ----

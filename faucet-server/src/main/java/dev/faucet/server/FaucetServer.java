@@ -1,9 +1,18 @@
 package dev.faucet.server;
 
-import dev.faucet.log.Log;
+import dev.faucet.engine.EmbeddedRuntime;
+import dev.faucet.engine.PipelineRuntime;
 import dev.faucet.log.LogState;
+import dev.faucet.server.ingest.Admission;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +42,35 @@ import org.slf4j.LoggerFactory;
 public final class FaucetServer implements AutoCloseable {
     /** The file in the data directory that holds the HTTP port while the server runs. */
     public static final String PORT_FILE = "server.port";
+    private static final long DRAIN_MS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FaucetServer.class);
 
-    private final ServerConfig config;
-    private final Javalin http;
-    private volatile Log log;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private volatile URI servingUri;
+    /** Opens the runtime behind the server; the default opens the embedded log in the data directory. */
+    @FunctionalInterface
+    public interface RuntimeOpener {
+        PipelineRuntime open(ServerConfig config) throws IOException;
+    }
 
-    private FaucetServer(ServerConfig config) {
+    private final ServerConfig config;
+    private final RuntimeOpener opener;
+    private final Javalin http;
+    private volatile PipelineRuntime runtime;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final TopicSignals signals = new TopicSignals();
+    private volatile URI servingUri;
+    private volatile Routes routes;
+
+    /** What serves {@code /v1} once the runtime is open. */
+    private record Routes(Auth auth, Admission admission, ServerMetrics metrics, TopicRoutes topics,
+            RecordRoutes records, SubscribeRoutes subscriptions) {
+    }
+
+    private FaucetServer(ServerConfig config, RuntimeOpener opener) {
         this.config = config;
+        this.opener = opener;
         this.http = Javalin.create(this::configure);
     }
 
@@ -53,20 +81,38 @@ public final class FaucetServer implements AutoCloseable {
      * taken between that check and the start of HTTP, it is a {@link io.javalin.util.JavalinBindException}.
      */
     public static FaucetServer start(ServerConfig config) throws IOException {
+        return start(config, c -> EmbeddedRuntime.open(c.dataDir(), log -> log.withMaxRecordBytes(
+                Math.max(c.limits().maxRecordBytes() + 64 * 1024, log.maxRecordBytes())), c.idempotency()));
+    }
+
+    /** Starts a server in front of the runtime {@code opener} opens (benchmarks use a no-op runtime). */
+    public static FaucetServer start(ServerConfig config, RuntimeOpener opener) throws IOException {
         checkAddress(config);
         Files.createDirectories(config.dataDir());
-        FaucetServer server = new FaucetServer(config);
+        FaucetServer server = new FaucetServer(config, opener);
         try {
             server.http.start();
             server.writePortFile();
             server.servingUri = server.uri();
-            server.log = Log.open(config.dataDir());
+            server.open();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
         LOG.info("serving {} from {}", server.servingUri, config.dataDir().toAbsolutePath().normalize());
         return server;
+    }
+
+    private void open() throws IOException {
+        PipelineRuntime opened = opener.open(config);
+        runtime = opened;
+        ServerMetrics[] metrics = new ServerMetrics[1];
+        Admission admission = new Admission(opened, config.limits(), config.backlog(), r -> metrics[0].refused(r));
+        metrics[0] = new ServerMetrics(opened, admission);
+        Auth auth = new Auth(config.security(), () -> metrics[0].refused("auth"));
+        routes = new Routes(auth, admission, metrics[0], new TopicRoutes(opened, auth, admission::forget),
+                new RecordRoutes(opened, auth, admission, config, metrics[0], signals),
+                new SubscribeRoutes(opened, auth, signals, closing::get));
     }
 
     private static void checkAddress(ServerConfig config) throws IOException {
@@ -80,14 +126,77 @@ public final class FaucetServer implements AutoCloseable {
         cfg.startup.showJavalinBanner = false;
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.concurrency.useVirtualThreads = false;
-        cfg.jetty.host = config.bind();
-        cfg.jetty.port = config.port();
+        cfg.http.maxRequestSize = config.limits().maxBodyBytes();
+        cfg.http.asyncTimeout = 0;
+        cfg.http.prefer405over404 = true;
+        cfg.jetty.modifyHttpConfiguration(h -> {
+            h.setRequestHeaderSize(config.limits().maxHeaderBytes());
+            h.setSendServerVersion(false);
+        });
+        cfg.jetty.addConnector(this::connector);
+        cfg.jetty.modifyServer(s -> s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s)));
+        Problems.addTo(cfg.routes);
         new HealthRoutes(this::logState).addTo(cfg.routes);
+        cfg.routes.before("/v1/*", this::admit);
+        cfg.routes.after("/v1/*", ctx -> {
+            if (ctx.attribute("faucet.counted") != null) {
+                inFlight.decrementAndGet();
+            }
+        });
+        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(ready().metrics().scrape()));
+        cfg.routes.post("/v1/topics", ctx -> ready().topics().create(ctx));
+        cfg.routes.get("/v1/topics", ctx -> ready().topics().list(ctx));
+        cfg.routes.get("/v1/topics/{topic}", ctx -> ready().topics().describe(ctx));
+        cfg.routes.delete("/v1/topics/{topic}", ctx -> ready().topics().delete(ctx));
+        cfg.routes.post("/v1/topics/{topic}/records", ctx -> ready().records().publish(ctx));
+        cfg.routes.get("/v1/topics/{topic}/records", ctx -> ready().records().read(ctx));
+        cfg.routes.get("/v1/topics/{topic}/subscribe", ctx -> ready().subscriptions().subscribe(ctx));
+    }
+
+    private ServerConnector connector(Server server, HttpConfiguration httpConfig) {
+        HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfig);
+        ServerConnector c;
+        Security.Tls tls = config.security().tls();
+        if (tls == null) {
+            c = new ServerConnector(server, http11);
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keystore().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(tls.password());
+            c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), http11);
+        }
+        c.setHost(config.bind());
+        c.setPort(config.port());
+        c.setIdleTimeout(config.limits().idleTimeout().toMillis());
+        return c;
+    }
+
+    /** Before every /v1 call: not while starting or stopping, and only with a known token. */
+    private void admit(io.javalin.http.Context ctx) {
+        if (closing.get()) {
+            throw new ApiException(503, "shutting-down", "the server is shutting down; retry on its next start",
+                    java.util.List.of(), java.util.Map.of("Retry-After", "5", "Connection", "close"));
+        }
+        Routes r = ready();
+        inFlight.incrementAndGet();
+        ctx.attribute("faucet.counted", Boolean.TRUE);
+        r.auth().authenticate(ctx);
+    }
+
+    private Routes ready() {
+        Routes r = routes;
+        if (r == null) {
+            throw new ApiException(503, "not-ready", "the server is recovering its log; retry shortly",
+                    java.util.List.of(), java.util.Map.of("Retry-After", "1"));
+        }
+        return r;
     }
 
     /** The log's state, or null while it is being recovered. */
     private LogState logState() {
-        Log current = log;
+        PipelineRuntime current = runtime;
         return current == null ? null : current.state();
     }
 
@@ -117,10 +226,11 @@ public final class FaucetServer implements AutoCloseable {
             return;
         }
         try {
+            drain();
             http.stop();
         } finally {
             try {
-                closeLog();
+                closeRuntime();
             } finally {
                 removePortFile();
                 closed.countDown();
@@ -131,15 +241,23 @@ public final class FaucetServer implements AutoCloseable {
         }
     }
 
-    private void closeLog() {
-        Log current = log;
-        if (current == null) {
-            return;
+    /** Lets requests in flight finish (their commits are answered), up to {@value #DRAIN_MS} ms; new ones get 503. */
+    private void drain() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        try {
+    }
+
+    private void closeRuntime() {
+        PipelineRuntime current = runtime;
+        if (current != null) {
             current.close();
-        } catch (IOException e) {
-            LOG.warn("closing the log in {} failed: {}; the next start recovers it", config.dataDir(), e.toString());
         }
     }
 

@@ -36,9 +36,19 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     private String bind;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The server's YAML settings: limits, backlog, idempotency, tokens, TLS (docs/http-api.md).")
+    private Path configFile;
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerConfig config = config();
+        ServerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("faucet: " + e.getMessage());
+            return 1;
+        }
         FaucetServer server;
         try {
             server = FaucetServer.start(config);
@@ -54,12 +64,17 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The command line and the config file; the file's tokens decide whether a non-loopback --bind is allowed. */
     private ServerConfig config() {
-        try {
-            return new ServerConfig(dataDir, bind, port);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid --" + e.getMessage());
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "Invalid --port: " + port + " is not a TCP port (0 to"
+                    + " 65535; 0 picks a free one)");
         }
+        ServerConfig base = new ServerConfig(dataDir, ServerConfig.DEFAULT_BIND, port);
+        if (configFile != null) {
+            base = ServerConfigFile.apply(configFile, base, System::getenv);
+        }
+        return base.withBind(bind);
     }
 
     /** A failure to start, in one line for the person who typed the command. */

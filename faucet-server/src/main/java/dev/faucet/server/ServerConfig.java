@@ -1,29 +1,51 @@
 package dev.faucet.server;
 
+import dev.faucet.engine.IdempotencySettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * The settings of one {@link FaucetServer}, validated when built: an invalid value is an
- * {@link IllegalArgumentException} naming the setting and the value.
+ * {@link IllegalArgumentException} naming the setting and the value. The command line sets the first three;
+ * {@code --config FILE} the rest ({@link ServerConfigFile}).
  *
- * @param dataDir where the log keeps its files and the server writes {@code server.port}; created if missing
- * @param bind    the address to listen on, e.g. {@code 127.0.0.1} (loopback only) or {@code 0.0.0.0}
- * @param port    the TCP port to listen on, 0 to pick a free one
+ * @param dataDir     where the log keeps its files and the server writes {@code server.port}; created if missing
+ * @param bind        the address to listen on, e.g. {@code 127.0.0.1} (loopback only) or {@code 0.0.0.0}
+ * @param port        the TCP port to listen on, 0 to pick a free one
+ * @param limits      request and resource limits
+ * @param backlog     backpressure per topic
+ * @param security    tokens and TLS; tokens are required when {@code bind} is not a loopback address
+ * @param idempotency how long publish idempotency keys are remembered
  */
-public record ServerConfig(Path dataDir, String bind, int port) {
+public record ServerConfig(Path dataDir, String bind, int port, Limits limits, Backlog backlog, Security security,
+        IdempotencySettings idempotency) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(backlog, "backlog");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(idempotency, "idempotency");
         if (bind.isBlank()) {
             throw new IllegalArgumentException("bind: an address is required, e.g. 127.0.0.1");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " is not a TCP port (0 to 65535; 0 picks a free one)");
         }
+        if (!security.tokensRequired() && !isLoopback(bind)) {
+            throw new IllegalArgumentException("bind: " + bind + " is reachable from other machines, so API tokens"
+                    + " are required: add tokens to the --config file (see docs/http-api.md, Security), or bind"
+                    + " 127.0.0.1");
+        }
+    }
+
+    public ServerConfig(Path dataDir, String bind, int port) {
+        this(dataDir, bind, port, Limits.DEFAULTS, Backlog.DEFAULTS, Security.NONE, IdempotencySettings.DEFAULTS);
     }
 
     /** The defaults of {@code faucet server} with the given data directory: loopback, port 8080. */
@@ -32,6 +54,35 @@ public record ServerConfig(Path dataDir, String bind, int port) {
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDir, bind, newPort);
+        return new ServerConfig(dataDir, bind, newPort, limits, backlog, security, idempotency);
+    }
+
+    public ServerConfig withBind(String newBind) {
+        return new ServerConfig(dataDir, newBind, port, limits, backlog, security, idempotency);
+    }
+
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(dataDir, bind, port, newLimits, backlog, security, idempotency);
+    }
+
+    public ServerConfig withBacklog(Backlog newBacklog) {
+        return new ServerConfig(dataDir, bind, port, limits, newBacklog, security, idempotency);
+    }
+
+    public ServerConfig withSecurity(Security newSecurity) {
+        return new ServerConfig(dataDir, bind, port, limits, backlog, newSecurity, idempotency);
+    }
+
+    public ServerConfig withIdempotency(IdempotencySettings newIdempotency) {
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, newIdempotency);
+    }
+
+    /** True for loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}); false if unresolvable. */
+    static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

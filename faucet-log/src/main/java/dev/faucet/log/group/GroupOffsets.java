@@ -90,6 +90,17 @@ public final class GroupOffsets {
         return out;
     }
 
+    public List<GroupOffset> forTopic(String topic) {
+        List<GroupOffset> out = new ArrayList<>();
+        offsets.forEach((k, v) -> {
+            if (k.topic().equals(topic)) {
+                out.add(new GroupOffset(k.group(), k.topic(), k.partition(), v));
+            }
+        });
+        out.sort(Comparator.comparing(GroupOffset::group).thenComparingInt(GroupOffset::partition));
+        return out;
+    }
+
     /**
      * Every stored offset for a topic not in {@code topics}, as removals: a deletion that a crash cut short after the
      * topic was gone but before its removals were committed.

@@ -1,0 +1,52 @@
+package dev.faucet.server;
+
+import java.time.Duration;
+
+/**
+ * The server's named limits, each enforced before memory is spent on what it limits.
+ *
+ * @param maxBodyBytes     a publish body larger than this is a 413: a Content-Length above it before any of the body
+ *                         is read, a chunked body as soon as it passes it
+ * @param maxRecordBytes   one record (its value as sent; the log also checks the encoded record) larger is a 413
+ * @param maxHeaderBytes   a request header section larger is a 431
+ * @param idleTimeout      a connection that sends nothing for this long, inside headers or body, is closed
+ * @param maxConnections   more open connections than this are not accepted until some close
+ * @param maxJsonDepth     JSON nested deeper is a 400
+ * @param maxInFlightBytes bodies being read and committed at once, over all requests; past it ingest answers 503
+ *                         with Retry-After, so memory stays bounded under any offered rate
+ * @param minFreeDiskBytes below this much free disk ingest answers 503 with Retry-After
+ */
+public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, Duration idleTimeout,
+        int maxConnections, int maxJsonDepth, long maxInFlightBytes, long minFreeDiskBytes) {
+    public static final Limits DEFAULTS = new Limits(16L << 20, 1 << 20, 16 << 10, Duration.ofSeconds(30), 1024, 64,
+            128L << 20, 256L << 20);
+
+    public Limits {
+        positive("limits.maxBodyBytes", maxBodyBytes);
+        positive("limits.maxRecordBytes", maxRecordBytes);
+        positive("limits.maxHeaderBytes", maxHeaderBytes);
+        positive("limits.maxConnections", maxConnections);
+        positive("limits.maxJsonDepth", maxJsonDepth);
+        positive("limits.maxInFlightBytes", maxInFlightBytes);
+        if (minFreeDiskBytes < 0) {
+            throw new IllegalArgumentException("limits.minFreeDisk: must not be negative; got " + minFreeDiskBytes);
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("limits.idleTimeout: must be positive; got " + idleTimeout);
+        }
+        if (maxInFlightBytes < maxBodyBytes) {
+            throw new IllegalArgumentException("limits.maxInFlightBytes (" + maxInFlightBytes + ") must be at least"
+                    + " limits.maxBodyBytes (" + maxBodyBytes + "), or no body of the largest size could be read");
+        }
+        if (maxRecordBytes > maxBodyBytes) {
+            throw new IllegalArgumentException("limits.maxRecordBytes (" + maxRecordBytes + ") must not exceed"
+                    + " limits.maxBodyBytes (" + maxBodyBytes + ")");
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + ": must be positive; got " + value);
+        }
+    }
+}

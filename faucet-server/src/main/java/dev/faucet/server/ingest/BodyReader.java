@@ -1,0 +1,70 @@
+package dev.faucet.server.ingest;
+
+import dev.faucet.server.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a request body into memory within {@code limits.maxBodyBytes}, reserving the in-flight budget as it goes
+ * (twice the body: the body and the records cut from it). A declared Content-Length over the limit is refused before
+ * a byte is read; a chunked body as soon as it passes the limit. The caller releases {@link Body#reserved()}.
+ */
+public final class BodyReader {
+    private static final int CHUNK = 64 * 1024;
+
+    private final long maxBodyBytes;
+    private final Admission admission;
+
+    /** The bytes read ({@code length} of {@code bytes}) and the budget reserved for them. */
+    public record Body(byte[] bytes, int length, long reserved) {
+    }
+
+    public BodyReader(long maxBodyBytes, Admission admission) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.admission = admission;
+    }
+
+    public Body read(InputStream in, long contentLength) throws IOException {
+        if (contentLength > maxBodyBytes) {
+            throw tooLarge("the body declares " + contentLength + " bytes, more");
+        }
+        int initial = contentLength >= 0 ? (int) contentLength : CHUNK;
+        long reserved = 2L * initial;
+        admission.reserve(reserved);
+        try {
+            byte[] buf = new byte[Math.max(initial, 16)];
+            int length = 0;
+            while (true) {
+                if (length == buf.length) {
+                    if (length >= maxBodyBytes) {
+                        if (in.read() < 0) {
+                            break;
+                        }
+                        throw tooLarge("the body has more bytes");
+                    }
+                    int grown = (int) Math.min(maxBodyBytes, (long) buf.length * 2);
+                    admission.reserve(2L * (grown - buf.length));
+                    reserved += 2L * (grown - buf.length);
+                    buf = Arrays.copyOf(buf, grown);
+                }
+                int n = in.read(buf, length, buf.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+            }
+            return new Body(buf, length, reserved);
+        } catch (IOException | RuntimeException e) {
+            admission.release(reserved);
+            throw e;
+        }
+    }
+
+    private ApiException tooLarge(String what) {
+        return new ApiException(413, "body-too-large", what + " than limits.maxBody allows (" + maxBodyBytes
+                + " bytes); split it into several requests", List.of(), Map.of("Connection", "close"));
+    }
+}
