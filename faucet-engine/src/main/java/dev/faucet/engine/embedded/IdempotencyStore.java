@@ -62,6 +62,7 @@ public final class IdempotencyStore {
     private final Map<String, Entry> committed = new LinkedHashMap<>();
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger nextPartition = new AtomicInteger();
+    private final boolean writeResolutions;
 
     /** What is remembered of a request: its positions once known; before, its placement (after a crash). */
     private record Entry(byte[] fingerprint, List<RecordPosition> positions, Placement placement, long atMs) {
@@ -74,15 +75,22 @@ public final class IdempotencyStore {
     private record InFlight(byte[] fingerprint, CompletableFuture<Published> done) {
     }
 
-    private IdempotencyStore(Log log, IdempotencySettings settings, InstantSource clock) {
+    private IdempotencyStore(Log log, IdempotencySettings settings, InstantSource clock, boolean writeResolutions) {
         this.log = log;
         this.settings = settings;
         this.clock = clock;
+        this.writeResolutions = writeResolutions;
     }
 
     /** Opens the store on a log, creating its topic on first use and folding and resolving it otherwise. */
     public static IdempotencyStore open(Log log, IdempotencySettings settings, InstantSource clock) {
-        IdempotencyStore store = new IdempotencyStore(log, settings, clock);
+        return open(log, settings, clock, true);
+    }
+
+    /** Without resolutions every reopen resolves by scanning: for tests of what a crash leaves behind. */
+    static IdempotencyStore open(Log log, IdempotencySettings settings, InstantSource clock,
+            boolean writeResolutions) {
+        IdempotencyStore store = new IdempotencyStore(log, settings, clock, writeResolutions);
         if (log.topic(TOPIC).isEmpty()) {
             log.createInternalTopic(TopicConfig.of(TOPIC, 1).withCompaction(true)
                     .withRetention(settings.window(), -1));
@@ -140,7 +148,9 @@ public final class IdempotencyStore {
                     remember(key, new Entry(p.fingerprint(), positions, null, now));
                     inFlight.remove(key, mine);
                     mine.done().complete(new Published(positions, false));
-                    writeResolution(key, p.fingerprint(), positions, now);
+                    if (writeResolutions) {
+                        writeResolution(key, p.fingerprint(), positions, now);
+                    }
                 });
         return mine.done();
     }
