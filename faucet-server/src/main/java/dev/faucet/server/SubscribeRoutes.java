@@ -7,7 +7,9 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,9 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code GET /v1/topics/{t}/subscribe?group=G}: server-sent events, one per record: {@code id: P:O} and
  * {@code data:} the record object of reads. Delivery is at-least-once: the group's next offsets are committed after
- * the events are flushed to the client, so a reconnect (or a server restart) resumes after what was delivered.
+ * the events were flushed to the client and a later write on the connection, at least {@value #CONFIRM_MS} ms later,
+ * succeeded too (so the client was still there); a reconnect (or a server restart) resumes after what was committed,
+ * which may repeat the events of the last moments before a disconnect.
  *
  * <p>The connections of one group share the topic's partitions ({@link GroupMembers}); when one joins or leaves,
  * the partitions are dealt again and each connection continues from the group's committed offsets. A group new to
@@ -26,6 +30,7 @@ import java.util.function.BooleanSupplier;
  */
 final class SubscribeRoutes {
     private static final long HEARTBEAT_MS = 15_000;
+    private static final long CONFIRM_MS = 200;
     private static final int BATCH = 500;
 
     private final PipelineRuntime runtime;
@@ -76,11 +81,13 @@ final class SubscribeRoutes {
     private void stream(OutputStream out, String topic, String group, boolean earliest, GroupMembers.Member me)
             throws IOException, InterruptedException {
         Map<Integer, Long> next = new HashMap<>();
+        Deque<Written> unconfirmed = new ArrayDeque<>();
         long generation = -1;
         long lastWrite = System.currentTimeMillis();
         while (!closing.getAsBoolean() && runtime.topic(topic).isPresent()) {
             if (generation != me.generation()) {
                 generation = me.generation();
+                unconfirmed.clear();
                 next = positions(topic, group, me.partitions(), earliest);
             }
             Map<Integer, Long> delivered = new HashMap<>();
@@ -92,22 +99,44 @@ final class SubscribeRoutes {
                     delivered.put(r.partition(), r.offset() + 1);
                 }
             }
+            long now = System.currentTimeMillis();
             if (!delivered.isEmpty()) {
                 out.write(events.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                lastWrite = System.currentTimeMillis();
-                if (me.generation() == generation) {
-                    runtime.commitOffsets(group, topic, delivered).join();
-                }
+                lastWrite = now;
                 next.putAll(delivered);
+                confirm(unconfirmed, now, topic, group, me, generation);
+                unconfirmed.addLast(new Written(now, Map.copyOf(delivered)));
                 continue;
             }
-            if (System.currentTimeMillis() - lastWrite >= HEARTBEAT_MS) {
-                out.write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+            boolean confirming = !unconfirmed.isEmpty() && now - unconfirmed.peekFirst().atMs() >= CONFIRM_MS;
+            if (confirming || now - lastWrite >= HEARTBEAT_MS) {
+                out.write(": ping\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                lastWrite = System.currentTimeMillis();
+                lastWrite = now;
+                confirm(unconfirmed, now, topic, group, me, generation);
             }
-            signals.await(topic, 200);
+            signals.await(topic, unconfirmed.isEmpty() ? 200 : CONFIRM_MS);
+        }
+    }
+
+    /** Events written at {@code atMs}, whose next offsets are committed once a later write confirms them. */
+    private record Written(long atMs, Map<Integer, Long> nextOffsets) {
+    }
+
+    /**
+     * Commits what was written at least {@value #CONFIRM_MS} ms before a write that just succeeded. A write to a
+     * connection the client has closed usually succeeds once (the reset comes back after it), so the events of that
+     * write are only committed when a later write, after a round trip's worth of time, succeeds too.
+     */
+    private void confirm(Deque<Written> unconfirmed, long now, String topic, String group, GroupMembers.Member me,
+            long generation) {
+        Map<Integer, Long> commit = new HashMap<>();
+        while (!unconfirmed.isEmpty() && now - unconfirmed.peekFirst().atMs() >= CONFIRM_MS) {
+            commit.putAll(unconfirmed.pollFirst().nextOffsets());
+        }
+        if (!commit.isEmpty() && me.generation() == generation) {
+            runtime.commitOffsets(group, topic, commit).join();
         }
     }
 
