@@ -60,7 +60,7 @@ public final class ServerConfigFile {
                     .withIdempotency(idempotency(root.path("idempotency"), base.idempotency()))
                     .withSecurity(new Security(tokens(root.path("tokens")), tls(root.path("tls"))));
         } catch (IllegalArgumentException e) {
-            throw fail(e.getMessage());
+            throw e.getMessage().startsWith(file.toString()) ? e : fail(e.getMessage());
         }
     }
 
@@ -259,7 +259,9 @@ public final class ServerConfigFile {
         String best = null;
         int bestDistance = 4;
         for (String k : known) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            String a = key.toLowerCase(java.util.Locale.ROOT);
+            String b = k.toLowerCase(java.util.Locale.ROOT);
+            int d = a.startsWith(b) || b.startsWith(a) ? 1 : distance(a, b);
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
