@@ -38,6 +38,13 @@ public final class BodyReader {
             byte[] buf = new byte[Math.max(initial, 16)];
             int length = 0;
             while (true) {
+                if (length == buf.length && contentLength >= 0) {
+                    // Jetty holds the body to its Content-Length; one more read just sees the end.
+                    if (in.read() < 0) {
+                        break;
+                    }
+                    throw new ApiException(400, "invalid-body", "the body is longer than its Content-Length");
+                }
                 if (length == buf.length) {
                     if (length >= maxBodyBytes) {
                         if (in.read() < 0) {
