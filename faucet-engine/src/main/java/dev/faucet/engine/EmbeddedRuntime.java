@@ -4,6 +4,7 @@ import dev.faucet.engine.embedded.IdempotencyStore;
 import dev.faucet.log.GroupOffset;
 import dev.faucet.log.Log;
 import dev.faucet.log.LogConfig;
+import dev.faucet.log.LogException;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.LogState;
 import dev.faucet.log.TopicConfig;
@@ -73,6 +74,7 @@ public final class EmbeddedRuntime implements PipelineRuntime {
     @Override
     public void deleteTopic(String name) {
         log.deleteTopic(name);
+        idempotency.forgetTopic(name);
     }
 
     @Override
@@ -90,6 +92,10 @@ public final class EmbeddedRuntime implements PipelineRuntime {
 
     @Override
     public CompletableFuture<Published> publish(Publish request) {
+        if (request.topic().startsWith("__faucet.")) {
+            throw new LogException(LogException.Kind.INVALID_TOPIC, "cannot publish to '" + request.topic()
+                    + "': topics starting with '__faucet.' are Faucet's own");
+        }
         if (request.idempotencyKey() != null) {
             return idempotency.publish(request);
         }
@@ -134,6 +140,7 @@ public final class EmbeddedRuntime implements PipelineRuntime {
 
     @Override
     public void close() {
+        idempotency.close();
         try {
             log.close();
         } catch (IOException e) {

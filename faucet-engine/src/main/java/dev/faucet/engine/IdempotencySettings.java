@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How long and how many publish idempotency keys are remembered: a key is forgotten after {@code window} or when
- * {@code maxKeys} newer keys have been used, whichever comes first. Memory is about 200 bytes per key plus 12 bytes
- * per record of a keyed request spread over several partitions.
+ * {@code maxKeys} newer keys have been used, whichever comes first. Memory is about 200 bytes per key, plus 12 bytes
+ * per partition a request wrote to, plus 4 bytes per record for requests spread over several partitions (keyed).
  */
 public record IdempotencySettings(Duration window, int maxKeys) {
     public static final IdempotencySettings DEFAULTS = new IdempotencySettings(Duration.ofHours(1), 100_000);

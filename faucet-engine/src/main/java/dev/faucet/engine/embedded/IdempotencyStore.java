@@ -23,7 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +66,19 @@ public final class IdempotencyStore {
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger nextPartition = new AtomicInteger();
     private final boolean writeResolutions;
+    /** Writes resolutions off the log's acknowledgement thread; a full queue drops them (a scan replaces them). */
+    private final ThreadPoolExecutor resolutions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "faucet-idempotency");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
 
-    /** What is remembered of a request: its positions once known; before, its placement (after a crash). */
-    private record Entry(byte[] fingerprint, List<RecordPosition> positions, Placement placement, long atMs) {
+    /**
+     * What is remembered of a request: its positions once known (compactly, see {@link #encode}); before, its
+     * placement (after a crash).
+     */
+    private record Entry(byte[] fingerprint, byte[] positions, Placement placement, long atMs) {
     }
 
     /** The partition of each record and each partition's end offset before the commit. */
@@ -117,12 +130,14 @@ public final class IdempotencyStore {
             if (!Arrays.equals(known.fingerprint(), p.fingerprint())) {
                 return CompletableFuture.failedFuture(conflict(p));
             }
-            return CompletableFuture.completedFuture(new Published(known.positions(), true));
+            return CompletableFuture.completedFuture(new Published(decode(known.positions()), true));
         }
         try {
             return commit(p, key, mine);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Retries that already wait on this request must hear the outcome too.
             inFlight.remove(key, mine);
+            mine.done().completeExceptionally(e);
             throw e;
         }
     }
@@ -139,17 +154,25 @@ public final class IdempotencyStore {
                 reservation(p.fingerprint(), placement)).toPartition(0).withTimestamp(now);
         log.commitInternal(Commit.builder().append(p.topic(), records).append(TOPIC, List.of(reservation)).build())
                 .whenComplete((result, failure) -> {
-                    if (failure != null) {
+                    try {
+                        if (failure == null) {
+                            List<RecordPosition> positions = result.positions().get(0);
+                            byte[] compact = encode(positions);
+                            remember(key, new Entry(p.fingerprint(), compact, null, now));
+                            if (writeResolutions) {
+                                resolutions.execute(() -> writeResolution(key, p.fingerprint(), compact, now));
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("idempotency key '{}' not remembered; its records are committed", p.idempotencyKey(),
+                                e);
+                    } finally {
                         inFlight.remove(key, mine);
-                        mine.done().completeExceptionally(failure);
-                        return;
-                    }
-                    List<RecordPosition> positions = result.positions().get(0);
-                    remember(key, new Entry(p.fingerprint(), positions, null, now));
-                    inFlight.remove(key, mine);
-                    mine.done().complete(new Published(positions, false));
-                    if (writeResolutions) {
-                        writeResolution(key, p.fingerprint(), positions, now);
+                        if (failure != null) {
+                            mine.done().completeExceptionally(failure);
+                        } else {
+                            mine.done().complete(new Published(result.positions().get(0), false));
+                        }
                     }
                 });
         return mine.done();
@@ -209,12 +232,10 @@ public final class IdempotencyStore {
         throw new IllegalArgumentException("partition " + value + " was not placed");
     }
 
-    private void writeResolution(String key, byte[] fingerprint, List<RecordPosition> positions, long atMs) {
-        ByteBuffer b = ByteBuffer.allocate(2 + fingerprint.length + 4 + positions.size() * 12);
-        b.put(RESOLVED).put((byte) fingerprint.length).put(fingerprint).putInt(positions.size());
-        for (RecordPosition pos : positions) {
-            b.putInt(pos.partition()).putLong(pos.offset());
-        }
+    /** Runs on the resolution thread: the log's acknowledgement thread must never wait for the writer. */
+    private void writeResolution(String key, byte[] fingerprint, byte[] positions, long atMs) {
+        ByteBuffer b = ByteBuffer.allocate(2 + fingerprint.length + positions.length);
+        b.put(RESOLVED).put((byte) fingerprint.length).put(fingerprint).put(positions);
         NewRecord r = NewRecord.of(key.getBytes(StandardCharsets.UTF_8), b.array()).toPartition(0).withTimestamp(atMs);
         try {
             log.commitInternal(Commit.builder().append(TOPIC, List.of(r)).build());
@@ -311,15 +332,12 @@ public final class IdempotencyStore {
         byte kind = b.get();
         byte[] fingerprint = new byte[b.get() & 0xff];
         b.get(fingerprint);
-        int count = b.getInt();
         if (kind == RESOLVED) {
-            List<RecordPosition> positions = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                positions.add(new RecordPosition(b.getInt(), b.getLong()));
-            }
-            committed.put(key, new Entry(fingerprint, positions, null, r.timestampMs()));
+            committed.put(key, new Entry(fingerprint, Arrays.copyOfRange(r.value(), b.position(), r.value().length),
+                    null, r.timestampMs()));
             return;
         }
+        int count = b.getInt();
         int n = b.getInt();
         int[] partitions = new int[n];
         long[] lowerBounds = new long[n];
@@ -333,6 +351,90 @@ public final class IdempotencyStore {
         }
         committed.put(key, new Entry(fingerprint, null, new Placement(partitionOf, partitions, lowerBounds),
                 r.timestampMs()));
+    }
+
+    // ---- positions in little space ----
+
+    /**
+     * A request's positions: its records in one partition have consecutive offsets (one batch), so the partitions in
+     * order of first use with their first offset, plus the partition index of each record when there are several,
+     * rebuild the list: {@code [count][n]([partition][first offset])*n ([index]*count if n > 1)}.
+     */
+    static byte[] encode(List<RecordPosition> positions) {
+        Map<Integer, Integer> index = new LinkedHashMap<>();
+        List<Long> firsts = new ArrayList<>();
+        for (RecordPosition pos : positions) {
+            if (index.putIfAbsent(pos.partition(), index.size()) == null) {
+                firsts.add(pos.offset());
+            }
+        }
+        int n = index.size();
+        ByteBuffer b = ByteBuffer.allocate(8 + n * 12 + (n > 1 ? positions.size() * 4 : 0));
+        b.putInt(positions.size()).putInt(n);
+        int i = 0;
+        for (int partition : index.keySet()) {
+            b.putInt(partition).putLong(firsts.get(i++));
+        }
+        long[] next = firsts.stream().mapToLong(Long::longValue).toArray();
+        for (RecordPosition pos : positions) {
+            int at = index.get(pos.partition());
+            if (pos.offset() != next[at]++) {
+                throw new IllegalStateException("records of one request in partition " + pos.partition()
+                        + " are not consecutive: " + positions);
+            }
+            if (n > 1) {
+                b.putInt(at);
+            }
+        }
+        return b.array();
+    }
+
+    static List<RecordPosition> decode(byte[] encoded) {
+        ByteBuffer b = ByteBuffer.wrap(encoded);
+        int count = b.getInt();
+        int n = b.getInt();
+        int[] partitions = new int[n];
+        long[] next = new long[n];
+        for (int i = 0; i < n; i++) {
+            partitions[i] = b.getInt();
+            next[i] = b.getLong();
+        }
+        List<RecordPosition> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int at = n > 1 ? b.getInt() : 0;
+            out.add(new RecordPosition(partitions[at], next[at]++));
+        }
+        return out;
+    }
+
+    // ---- topics and life ----
+
+    /** Forgets a deleted topic's keys, durably: a topic created later under the name starts with none. */
+    public void forgetTopic(String topic) {
+        String prefix = topic + '\0';
+        List<NewRecord> tombstones = new ArrayList<>();
+        synchronized (this) {
+            committed.keySet().removeIf(k -> {
+                if (k.startsWith(prefix)) {
+                    tombstones.add(NewRecord.of(k.getBytes(StandardCharsets.UTF_8), null).toPartition(0));
+                    return true;
+                }
+                return false;
+            });
+        }
+        if (!tombstones.isEmpty()) {
+            log.commitInternal(Commit.builder().append(TOPIC, tombstones).build()).join();
+        }
+    }
+
+    /** Stops the resolution thread after the resolutions queued so far. */
+    public void close() {
+        resolutions.shutdown();
+        try {
+            resolutions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Finds a reserved request's records by their tag; null when they are gone (retention, deleted topic). */
@@ -359,7 +461,7 @@ public final class IdempotencyStore {
             int at = indexOf(placement.partitions(), p);
             positions.add(new RecordPosition(p, next[at]++));
         }
-        return new Entry(reserved.fingerprint(), positions, null, reserved.atMs());
+        return new Entry(reserved.fingerprint(), encode(positions), null, reserved.atMs());
     }
 
     private long findTag(String topic, int partition, long from, String idempotencyKey) {
