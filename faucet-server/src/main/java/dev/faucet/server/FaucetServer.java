@@ -110,7 +110,10 @@ public final class FaucetServer implements AutoCloseable {
         Admission admission = new Admission(opened, config.limits(), config.backlog(), r -> metrics[0].refused(r));
         metrics[0] = new ServerMetrics(opened, admission);
         Auth auth = new Auth(config.security(), () -> metrics[0].refused("auth"));
-        routes = new Routes(auth, admission, metrics[0], new TopicRoutes(opened, auth, admission::forget),
+        routes = new Routes(auth, admission, metrics[0], new TopicRoutes(opened, auth, topic -> {
+            admission.forget(topic);
+            metrics[0].forget(topic);
+        }),
                 new RecordRoutes(opened, auth, admission, config, metrics[0], signals),
                 new SubscribeRoutes(opened, auth, signals, closing::get));
     }
@@ -143,8 +146,11 @@ public final class FaucetServer implements AutoCloseable {
                 inFlight.decrementAndGet();
             }
         });
-        cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(ready().metrics().scrape()));
+        cfg.routes.get("/metrics", ctx -> {
+            Routes r = ready();
+            r.auth().authenticate(ctx); // with tokens, any known token may read metrics
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(r.metrics().scrape());
+        });
         cfg.routes.post("/v1/topics", ctx -> ready().topics().create(ctx));
         cfg.routes.get("/v1/topics", ctx -> ready().topics().list(ctx));
         cfg.routes.get("/v1/topics/{topic}", ctx -> ready().topics().describe(ctx));

@@ -21,6 +21,9 @@ public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, 
     public static final Limits DEFAULTS = new Limits(16L << 20, 1 << 20, 16 << 10, Duration.ofSeconds(30), 1024, 64,
             128L << 20, 256L << 20);
 
+    /** The largest body any configuration allows: bodies are read into one array. */
+    public static final long MAX_BODY_CEILING = 1L << 30;
+
     public Limits {
         positive("limits.maxBodyBytes", maxBodyBytes);
         positive("limits.maxRecordBytes", maxRecordBytes);
@@ -33,6 +36,10 @@ public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, 
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("limits.idleTimeout: must be positive; got " + idleTimeout);
+        }
+        if (maxBodyBytes > MAX_BODY_CEILING) {
+            throw new IllegalArgumentException("limits.maxBody: " + maxBodyBytes + " is above the ceiling of 1 GiB;"
+                    + " split larger loads into several requests");
         }
         if (maxInFlightBytes < maxBodyBytes) {
             throw new IllegalArgumentException("limits.maxInFlightBytes (" + maxInFlightBytes + ") must be at least"

@@ -14,7 +14,9 @@ import java.util.Base64;
 /**
  * The record object of reads and subscriptions: {@code {"partition","offset","timestamp","key","value","headers"}}.
  * {@code value} is the stored JSON as it was sent; a value that is not JSON (written by other means) is given as
- * {@code "valueBase64"} instead; a tombstone has {@code "value":null}. {@code timestamp} is RFC 3339 (UTC).
+ * {@code "valueBase64"} instead; a tombstone has {@code "value":null}. A value written over several lines is given on
+ * one line (the same JSON, re-encoded), so the object always fits one SSE data line or one NDJSON line.
+ * {@code timestamp} is RFC 3339 (UTC).
  */
 final class RecordJson {
     private static final JsonFactory JSON = new JsonFactory();
@@ -36,7 +38,15 @@ final class RecordJson {
             g.writeNullField("value");
         } else if (isJson(r.value())) {
             g.writeFieldName("value");
-            g.writeRawValue(new String(r.value(), StandardCharsets.UTF_8));
+            if (hasLineBreak(r.value())) {
+                // Re-encoded on one line: SSE data lines and NDJSON output cannot carry a raw line break.
+                try (JsonParser p = JSON.createParser(r.value())) {
+                    p.nextToken();
+                    g.copyCurrentStructure(p);
+                }
+            } else {
+                g.writeRawValue(new String(r.value(), StandardCharsets.UTF_8));
+            }
         } else {
             g.writeStringField("valueBase64", Base64.getEncoder().encodeToString(r.value()));
         }
@@ -46,6 +56,15 @@ final class RecordJson {
         }
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static boolean hasLineBreak(byte[] value) {
+        for (byte b : value) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isJson(byte[] value) {

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -45,6 +47,11 @@ final class RecordRoutes {
     private static final Pattern TRACEPARENT = Pattern.compile(
             "([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    /** Memory a decoded record costs besides its bytes (objects, positions, its part of the answer), reserved. */
+    private static final long RECORD_OVERHEAD_BYTES = 160;
+    private static final int RESERVE_EVERY = 1024;
+    /** An answer to a read stops growing past this many bytes (it holds at least one record). */
+    private static final int MAX_ANSWER_BYTES = 16 << 20;
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 10_000;
 
@@ -55,6 +62,7 @@ final class RecordRoutes {
     private final RecordDecoder decoder;
     private final ServerMetrics metrics;
     private final TopicSignals signals;
+    private final Executor responders = Executors.newVirtualThreadPerTaskExecutor();
 
     RecordRoutes(PipelineRuntime runtime, Auth auth, Admission admission, ServerConfig config, ServerMetrics metrics,
             TopicSignals signals) {
@@ -88,16 +96,8 @@ final class RecordRoutes {
         String topic = ctx.pathParam("topic");
         auth.require(ctx, Security.Scope.Action.PRODUCE, topic);
         Format format = Format.of(Collections.list(ctx.req().getHeaders("Content-Type")));
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
-                    + " accepted; send the body uncompressed");
-        }
-        String idempotencyKey = ctx.header("Idempotency-Key");
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ApiException.badRequest("invalid-idempotency-key", "Idempotency-Key must be 1 to 255 visible ASCII"
-                    + " characters", null, null);
-        }
+        checkEncoding(ctx);
+        String idempotencyKey = idempotencyKey(ctx);
         String keyField = ctx.queryParam("key");
         if (keyField != null && keyField.isEmpty()) {
             throw ApiException.badRequest("invalid-key-field", "?key= names a top-level field, e.g. ?key=customerId",
@@ -112,35 +112,73 @@ final class RecordRoutes {
         admission.checkDisk();
         admission.checkBacklog(topic);
         BodyReader.Body body = bodies.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        long[] reserved = {body.reserved()};
+        int[] decoded = {0};
+        Runnable perRecord = () -> {
+            if (decoded[0]++ % RESERVE_EVERY == 0) {
+                admission.reserve(RESERVE_EVERY * RECORD_OVERHEAD_BYTES);
+                reserved[0] += RESERVE_EVERY * RECORD_OVERHEAD_BYTES;
+            }
+        };
         CompletableFuture<Published> published;
         List<NewRecord> records;
+        boolean handedOff = false;
         try {
             records = decoder.decode(format, body.bytes(), body.length(),
-                    new RecordDecoder.Options(keyField, traceHeaders(ctx)));
+                    new RecordDecoder.Options(keyField, traceHeaders(ctx), perRecord));
             byte[] fingerprint = idempotencyKey == null ? null : fingerprint(format, keyField, body);
             published = runtime.publish(new Publish(topic, records, idempotencyKey, fingerprint));
-        } catch (RuntimeException e) {
-            admission.release(body.reserved());
-            throw e;
+            handedOff = true;
+        } finally {
+            if (!handedOff) {
+                admission.release(reserved[0]);
+            }
         }
         long bytes = body.length();
         int count = records.size();
-        ctx.future(() -> published.handle((result, failure) -> {
-            admission.release(body.reserved());
-            if (failure != null) {
-                ApiException api = Problems.toApi(ctx, Problems.unwrap(failure));
-                metrics.request(api.status(), start);
-                Problems.answer(ctx, failure);
-            } else {
-                if (!result.replayed()) {
-                    metrics.published(topic, count, bytes);
-                    signals.appended(topic);
-                }
-                metrics.request(200, start);
-                ctx.contentType("application/json").result(offsets(result.positions()));
+        // The answer is written on a virtual thread, never on the log's acknowledgement thread: a client that does
+        // not read its answer must not hold up every other acknowledgement.
+        ctx.future(() -> published.handleAsync((result, failure) -> {
+            try {
+                answer(ctx, topic, result, failure, count, bytes, start);
+            } finally {
+                admission.release(reserved[0]);
             }
             return null;
-        }));
+        }, responders));
+    }
+
+    private static void checkEncoding(Context ctx) {
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
+                    + " accepted; send the body uncompressed");
+        }
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiException.badRequest("invalid-idempotency-key", "Idempotency-Key must be 1 to 255 visible ASCII"
+                    + " characters", null, null);
+        }
+        return key;
+    }
+
+    private void answer(Context ctx, String topic, Published result, Throwable failure, int count, long bytes,
+            long start) {
+        if (failure != null) {
+            ApiException api = Problems.toApi(ctx, Problems.unwrap(failure));
+            metrics.request(api.status(), start);
+            Problems.answer(ctx, failure);
+            return;
+        }
+        if (!result.replayed()) {
+            metrics.published(topic, count, bytes);
+            signals.appended(topic);
+        }
+        metrics.request(200, start);
+        ctx.contentType("application/json").result(offsets(result.positions()));
     }
 
     /** A valid W3C traceparent is kept as a header of every record; a malformed one is ignored. */
@@ -194,7 +232,7 @@ final class RecordRoutes {
             g.writeArrayFieldStart("records");
             if (from != null || cursor != null) {
                 TreeMap<Integer, Long> next = cursor != null ? parseCursor(cursor, info) : startAt(from, info, topic);
-                readAcross(g, topic, next, limit);
+                readAcross(g, out, topic, next, limit);
                 g.writeEndArray();
                 g.writeStringField("cursor", formatCursor(next));
             } else {
@@ -204,6 +242,9 @@ final class RecordRoutes {
                 for (LogRecord r : runtime.read(topic, partition, offset, limit)) {
                     RecordJson.write(g, topic, r);
                     next = r.offset() + 1;
+                    if (out.size() + g.getOutputBuffered() > MAX_ANSWER_BYTES) {
+                        break;
+                    }
                 }
                 next = Math.max(next, info.partitions().get(partition).startOffset());
                 g.writeEndArray();
@@ -217,7 +258,8 @@ final class RecordRoutes {
         ctx.contentType("application/json").result(out.toByteArray());
     }
 
-    private void readAcross(JsonGenerator g, String topic, TreeMap<Integer, Long> next, int limit) throws IOException {
+    private void readAcross(JsonGenerator g, ByteArrayOutputStream out, String topic, TreeMap<Integer, Long> next,
+            int limit) throws IOException {
         int left = limit;
         for (Map.Entry<Integer, Long> e : next.entrySet()) {
             while (left > 0) {
@@ -228,8 +270,11 @@ final class RecordRoutes {
                 for (LogRecord r : got) {
                     RecordJson.write(g, topic, r);
                     e.setValue(r.offset() + 1);
+                    left--;
+                    if (out.size() + g.getOutputBuffered() > MAX_ANSWER_BYTES) {
+                        return;
+                    }
                 }
-                left -= got.size();
             }
         }
     }

@@ -79,6 +79,18 @@ final class ServerMetrics {
         }
     }
 
+    /** Removes a deleted topic's series. */
+    void forget(String topic) {
+        Counter[] c = appended.remove(topic);
+        if (c != null) {
+            registry.remove(c[0]);
+            registry.remove(c[1]);
+        }
+        backlogs.keySet().removeIf(k -> k.startsWith(topic + '\0'));
+        registry.getMeters().stream().filter(m -> m.getId().getName().equals("faucet.topic.backlog.records")
+                && topic.equals(m.getId().getTag("topic"))).toList().forEach(registry::remove);
+    }
+
     /** Prometheus text; refreshes the backlog gauges first. */
     String scrape() {
         for (TopicInfo t : runtime.topics()) {

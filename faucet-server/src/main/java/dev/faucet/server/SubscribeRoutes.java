@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,12 +32,15 @@ import java.util.function.BooleanSupplier;
 final class SubscribeRoutes {
     private static final long HEARTBEAT_MS = 15_000;
     private static final long CONFIRM_MS = 200;
+    /** Each subscription holds one of Jetty's threads (250 at most), so they are capped well below that. */
+    static final int MAX_SUBSCRIPTIONS = 64;
     private static final int BATCH = 500;
 
     private final PipelineRuntime runtime;
     private final Auth auth;
     private final TopicSignals signals;
     private final GroupMembers members = new GroupMembers();
+    private final AtomicInteger active = new AtomicInteger();
     private final BooleanSupplier closing;
 
     SubscribeRoutes(PipelineRuntime runtime, Auth auth, TopicSignals signals, BooleanSupplier closing) {
@@ -61,6 +65,21 @@ final class SubscribeRoutes {
             throw ApiException.badRequest("invalid-parameter", "?from= is latest or earliest (where a new group"
                     + " starts)", null, null);
         }
+        if (active.incrementAndGet() > MAX_SUBSCRIPTIONS) {
+            active.decrementAndGet();
+            throw new ApiException(503, "too-many-subscriptions", "the server already serves " + MAX_SUBSCRIPTIONS
+                    + " subscriptions, each holding a thread; retry later or read with GET .../records",
+                    List.of(), Map.of("Retry-After", "5"));
+        }
+        try {
+            serve(ctx, topic, group, from, info);
+        } finally {
+            active.decrementAndGet();
+        }
+    }
+
+    private void serve(Context ctx, String topic, String group, String from, TopicInfo info)
+            throws IOException, InterruptedException {
         ctx.res().setStatus(200);
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
@@ -91,17 +110,19 @@ final class SubscribeRoutes {
                 next = positions(topic, group, me.partitions(), earliest);
             }
             Map<Integer, Long> delivered = new HashMap<>();
-            StringBuilder events = new StringBuilder();
             for (Map.Entry<Integer, Long> e : next.entrySet()) {
+                StringBuilder events = new StringBuilder();
                 for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
                     events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
                             .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
                     delivered.put(r.partition(), r.offset() + 1);
                 }
+                if (!events.isEmpty()) {
+                    out.write(events.toString().getBytes(StandardCharsets.UTF_8));
+                }
             }
             long now = System.currentTimeMillis();
             if (!delivered.isEmpty()) {
-                out.write(events.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 lastWrite = now;
                 next.putAll(delivered);

@@ -27,12 +27,18 @@ import java.util.function.Consumer;
 public final class Admission {
     static final long BACKLOG_REFRESH_MS = 100;
     private static final long DISK_REFRESH_MS = 1000;
+    /**
+     * Publishers waiting for a backlog at once (WAIT policy); each holds a request thread, and consumers need threads
+     * too, so past this they are answered 429 at once.
+     */
+    static final int MAX_WAITING = 32;
 
     private final PipelineRuntime runtime;
     private final Limits limits;
     private final Backlog backlog;
     private final Consumer<String> refused;
     private final AtomicLong inFlightBytes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, TopicBacklog> backlogs = new ConcurrentHashMap<>();
     private volatile long freeDisk = Long.MAX_VALUE;
     private volatile long freeDiskAt;
@@ -95,15 +101,21 @@ public final class Admission {
         if (!over(b)) {
             return;
         }
-        if (backlog.policy() == Backlog.Policy.WAIT) {
-            long deadline = System.nanoTime() + backlog.waitTimeout().toNanos();
-            while (System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(BACKLOG_REFRESH_MS);
-                b = backlog(topic, false);
-                if (!over(b)) {
-                    return;
+        if (backlog.policy() == Backlog.Policy.WAIT && waiting.incrementAndGet() <= MAX_WAITING) {
+            try {
+                long deadline = System.nanoTime() + backlog.waitTimeout().toNanos();
+                while (System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(BACKLOG_REFRESH_MS);
+                    b = backlog(topic, false);
+                    if (!over(b)) {
+                        return;
+                    }
                 }
+            } finally {
+                waiting.decrementAndGet();
             }
+        } else if (backlog.policy() == Backlog.Policy.WAIT) {
+            waiting.decrementAndGet();
         }
         refused.accept("backlog");
         throw new ApiException(429, "backlog-full", "topic '" + topic + "' has " + b.records() + " records (about "

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a request body into memory within {@code limits.maxBodyBytes}, reserving the in-flight budget as it goes
@@ -64,10 +66,26 @@ public final class BodyReader {
                 length += n;
             }
             return new Body(buf, length, reserved);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            admission.release(reserved);
+            throw unreadable(e);
+        } catch (RuntimeException | Error e) {
             admission.release(reserved);
             throw e;
         }
+    }
+
+    /** A body that could not be read: 408 when the client went quiet past the idle timeout, 400 otherwise. */
+    private static ApiException unreadable(IOException e) {
+        boolean timeout = e.getCause() instanceof TimeoutException
+                || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
+        if (timeout) {
+            return new ApiException(408, "body-timeout", "the body did not arrive within limits.idleTimeout",
+                    List.of(), Map.of("Connection", "close"));
+        }
+        return new ApiException(400, "invalid-body", "the body could not be read in full (" + e.getClass()
+                .getSimpleName() + "); was it shorter than its Content-Length?", List.of(),
+                Map.of("Connection", "close"));
     }
 
     private ApiException tooLarge(String what) {

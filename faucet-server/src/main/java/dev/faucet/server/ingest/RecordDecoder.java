@@ -40,12 +40,24 @@ public final class RecordDecoder {
     private final int maxRecordBytes;
     private final int maxDepth;
 
-    /** What applies to every record of a request besides its body. */
-    public record Options(String keyField, List<Header> headers) {
+    /**
+     * What applies to every record of a request besides its body.
+     *
+     * @param perRecord called once per record decoded, before its value is copied: the caller reserves memory for it
+     *                  (and may refuse by throwing)
+     */
+    public record Options(String keyField, List<Header> headers, Runnable perRecord) {
         public Options {
             headers = List.copyOf(headers);
         }
+
+        public Options(String keyField, List<Header> headers) {
+            this(keyField, headers, () -> { });
+        }
     }
+
+    /** Header names starting with this are Faucet's own (e.g. the idempotency tag); clients may not set them. */
+    public static final String RESERVED_HEADER_PREFIX = "faucet-";
 
     public RecordDecoder(int maxRecordBytes, int maxDepth) {
         this.maxRecordBytes = maxRecordBytes;
@@ -224,6 +236,10 @@ public final class RecordDecoder {
         List<Header> out = new ArrayList<>();
         while (next(p, null) != JsonToken.END_OBJECT) {
             String name = p.currentName();
+            if (name.regionMatches(true, 0, RESERVED_HEADER_PREFIX, 0, RESERVED_HEADER_PREFIX.length())) {
+                throw ApiException.badRequest("invalid-envelope", "header '" + name + "': names starting with '"
+                        + RESERVED_HEADER_PREFIX + "' are reserved for Faucet", null, at + "/" + name);
+            }
             if (name.isEmpty() || name.length() > MAX_HEADER_NAME) {
                 throw ApiException.badRequest("invalid-envelope", "a header name has 1 to " + MAX_HEADER_NAME
                         + " characters", null, at + "/" + name);
@@ -286,6 +302,10 @@ public final class RecordDecoder {
             }
             key = utf8(keys.key);
         }
+        while (end > start && isJsonSpace(body[end - 1])) {
+            end--; // Jackson reads one character past a root-level number
+        }
+        options.perRecord().run();
         byte[] value = Arrays.copyOfRange(body, start, end);
         return new NewRecord(key, value, options.headers(), NewRecord.NO_TIMESTAMP, NewRecord.ANY_PARTITION);
     }
@@ -415,6 +435,10 @@ public final class RecordDecoder {
             }
         }
         return to;
+    }
+
+    private static boolean isJsonSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private static boolean isBlank(byte[] b, int from, int to) {

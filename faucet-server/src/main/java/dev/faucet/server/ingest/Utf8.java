@@ -2,7 +2,11 @@ package dev.faucet.server.ingest;
 
 import dev.faucet.server.ApiException;
 
-/** Strict UTF-8 checking of a body (RFC 3629): no BOM, overlong forms, surrogates or code points past U+10FFFF. */
+/**
+ * Strict UTF-8 checking of a body (RFC 3629): no BOM, overlong forms, surrogates or code points past U+10FFFF, and
+ * no raw control characters but tab, CR and LF (JSON has no place for them, and a NUL would make the JSON parser
+ * guess UTF-16).
+ */
 final class Utf8 {
     private Utf8() {
     }
@@ -19,6 +23,8 @@ final class Utf8 {
             if (c < 0x80) {
                 if (c == '\n') {
                     line++;
+                } else if (c < 0x20 && c != '\t' && c != '\r') {
+                    throw control(c, i, line);
                 }
                 i++;
                 continue;
@@ -53,6 +59,12 @@ final class Utf8 {
             }
             i += need + 1;
         }
+    }
+
+    /** JSON allows no raw control characters: inside strings they must be escaped, outside only whitespace. */
+    private static ApiException control(int c, int offset, int line) {
+        return ApiException.badRequest("invalid-json", String.format("a raw control character U+%04X at byte %d (line"
+                + " %d); JSON allows them only escaped inside strings", c, offset, line), line, null);
     }
 
     private static ApiException invalid(int offset, int line) {
