@@ -134,7 +134,10 @@ public final class FaucetServer implements AutoCloseable {
             h.setSendServerVersion(false);
         });
         cfg.jetty.addConnector(this::connector);
-        cfg.jetty.modifyServer(s -> s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s)));
+        cfg.jetty.modifyServer(s -> {
+            s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s));
+            s.setErrorHandler(new Problems.JettyErrors(config.limits().maxHeaderBytes()));
+        });
         Problems.addTo(cfg.routes);
         new HealthRoutes(this::logState).addTo(cfg.routes);
         cfg.routes.before("/v1/*", this::admit);
