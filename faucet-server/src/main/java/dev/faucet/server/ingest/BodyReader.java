@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a request body into memory within {@code limits.maxBodyBytes}, reserving the in-flight budget as it goes
@@ -31,7 +32,8 @@ public final class BodyReader {
         if (contentLength > maxBodyBytes) {
             throw tooLarge("the body declares " + contentLength + " bytes, more");
         }
-        int initial = contentLength >= 0 ? (int) contentLength : CHUNK;
+        // Without a Content-Length (chunked), start below the limit, so the check at a full buffer catches it.
+        int initial = contentLength >= 0 ? (int) contentLength : (int) Math.min(CHUNK, maxBodyBytes);
         long reserved = 2L * initial;
         admission.reserve(reserved);
         try {
@@ -57,10 +59,29 @@ public final class BodyReader {
                 length += n;
             }
             return new Body(buf, length, reserved);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            admission.release(reserved);
+            throw unreadable(e);
+        } catch (RuntimeException e) {
             admission.release(reserved);
             throw e;
         }
+    }
+
+    /**
+     * A body that could not be read is the client's doing, never a 500: it stopped sending within
+     * {@code limits.idleTimeout} (408), or closed early, or sent a malformed chunked encoding (400).
+     */
+    private static ApiException unreadable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return new ApiException(408, "request-timeout", "the body did not arrive within limits.idleTimeout;"
+                        + " nothing was written", List.of(), Map.of("Connection", "close"));
+            }
+        }
+        return new ApiException(400, "incomplete-body", "the body could not be read: it ended before its"
+                + " Content-Length, or its chunked encoding is malformed; nothing was written", List.of(),
+                Map.of("Connection", "close"));
     }
 
     private ApiException tooLarge(String what) {
