@@ -111,7 +111,9 @@ final class RecordRoutes {
         }
         admission.checkDisk();
         admission.checkBacklog(topic);
-        BodyReader.Body body = bodies.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        long declared = ctx.req().getContentLengthLong();
+        bodies.checkDeclared(declared);
+        BodyReader.Body body = bodies.read(ctx.req().getInputStream(), declared);
         CompletableFuture<Published> published;
         List<NewRecord> records;
         try {

@@ -28,10 +28,18 @@ public final class BodyReader {
         this.admission = admission;
     }
 
-    public Body read(InputStream in, long contentLength) throws IOException {
+    /**
+     * Refuses a declared Content-Length over the limit. Call it before opening the body's stream: that is what makes
+     * Jetty answer {@code Expect: 100-continue} with a 100, which would invite the client to send the body anyway.
+     */
+    public void checkDeclared(long contentLength) {
         if (contentLength > maxBodyBytes) {
             throw tooLarge("the body declares " + contentLength + " bytes, more");
         }
+    }
+
+    public Body read(InputStream in, long contentLength) throws IOException {
+        checkDeclared(contentLength);
         // Without a Content-Length (chunked), start below the limit, so the check at a full buffer catches it.
         int initial = contentLength >= 0 ? (int) contentLength : (int) Math.min(CHUNK, maxBodyBytes);
         long reserved = 2L * initial;
