@@ -88,11 +88,7 @@ final class RecordRoutes {
         String topic = ctx.pathParam("topic");
         auth.require(ctx, Security.Scope.Action.PRODUCE, topic);
         Format format = Format.of(Collections.list(ctx.req().getHeaders("Content-Type")));
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
-                    + " accepted; send the body uncompressed");
-        }
+        checkEncodings(ctx);
         String idempotencyKey = ctx.header("Idempotency-Key");
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.badRequest("invalid-idempotency-key", "Idempotency-Key must be 1 to 255 visible ASCII"
@@ -143,6 +139,21 @@ final class RecordRoutes {
             }
             return null;
         }));
+    }
+
+    /** Bodies are taken as sent: no content coding (415), no transfer coding but chunked (400). */
+    private static void checkEncodings(Context ctx) {
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
+                    + " accepted; send the body uncompressed");
+        }
+        String transfer = ctx.header("Transfer-Encoding");
+        if (transfer != null && !transfer.trim().equalsIgnoreCase("chunked")) {
+            // Jetty decodes chunked and passes any coding before it (gzip, chunked) through undecoded.
+            throw ApiException.badRequest("unsupported-transfer-encoding", "Transfer-Encoding '" + transfer + "' is not"
+                    + " accepted; send the body as it is, with a Content-Length or chunked", null, null);
+        }
     }
 
     /** A valid W3C traceparent is kept as a header of every record; a malformed one is ignored. */
