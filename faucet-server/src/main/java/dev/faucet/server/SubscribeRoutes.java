@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code GET /v1/topics/{t}/subscribe?group=G}: server-sent events, one per record: {@code id: P:O} and
  * {@code data:} the record object of reads. Delivery is at-least-once: the group's next offsets are committed after
- * the events are flushed to the client, so a reconnect (or a server restart) resumes after what was delivered.
+ * the events are flushed to the client and a later write shows the connection still open, so a reconnect (or a server
+ * restart) resumes after what was delivered, and events written to a client that had just gone away are sent again.
  *
  * <p>The connections of one group share the topic's partitions ({@link GroupMembers}); when one joins or leaves,
  * the partitions are dealt again and each connection continues from the group's committed offsets. A group new to
@@ -26,6 +28,9 @@ import java.util.function.BooleanSupplier;
  */
 final class SubscribeRoutes {
     private static final long HEARTBEAT_MS = 15_000;
+    private static final long CONFIRM_MS = 200;
+    private static final long ROUND_MS = 50;
+    private static final long IDLE_WAIT_MS = 200;
     private static final int BATCH = 500;
 
     private final PipelineRuntime runtime;
@@ -42,7 +47,31 @@ final class SubscribeRoutes {
     }
 
 
+    /** HEAD: the answer a subscription would start with (its checks, status and headers), without the stream. */
+    void check(Context ctx) {
+        start(ctx);
+    }
+
     void subscribe(Context ctx) throws IOException, InterruptedException {
+        Subscription sub = start(ctx);
+        OutputStream out = ctx.res().getOutputStream();
+        out.write(": subscribed\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        GroupMembers.Member me = members.join(sub.topic(), sub.group(), sub.partitionCount());
+        try {
+            stream(out, sub, me);
+        } catch (IOException clientGone) {
+            // The client disconnected; what it was sent but not committed is sent again on its next connection.
+        } finally {
+            members.leave(me);
+        }
+    }
+
+    /** What a subscription asks for, once checked. */
+    private record Subscription(String topic, String group, boolean earliest, int partitionCount) {
+    }
+
+    private Subscription start(Context ctx) {
         String topic = ctx.pathParam("topic");
         auth.require(ctx, Security.Scope.Action.CONSUME, topic);
         TopicInfo info = runtime.topic(topic).orElseThrow(() -> TopicRoutes.unknown(topic));
@@ -60,54 +89,107 @@ final class SubscribeRoutes {
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        OutputStream out = ctx.res().getOutputStream();
-        out.write(": subscribed\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        GroupMembers.Member me = members.join(topic, group, info.config().partitions());
-        try {
-            stream(out, topic, group, from.equals("earliest"), me);
-        } catch (IOException clientGone) {
-            // The client disconnected; what it was sent but not committed is sent again on its next connection.
-        } finally {
-            members.leave(me);
+        return new Subscription(topic, group, from.equals("earliest"), info.config().partitions());
+    }
+
+    /**
+     * Sends the member's partitions as events and commits what the client got. A flush only hands bytes to the
+     * kernel: to a client that has just gone away, a write still succeeds once. So events count as delivered (and
+     * their offsets are committed) only when a later write, at least {@value #CONFIRM_MS} ms after them, succeeds
+     * too; a comment line ({@code ": ok"}) makes that write when no events follow.
+     */
+    private void stream(OutputStream out, Subscription sub, GroupMembers.Member me)
+            throws IOException, InterruptedException {
+        Map<Integer, Long> next = new HashMap<>();
+        Unconfirmed unconfirmed = new Unconfirmed();
+        long generation = -1;
+        long lastWrite = System.currentTimeMillis();
+        while (!closing.getAsBoolean() && runtime.topic(sub.topic()).isPresent()) {
+            if (generation != me.generation()) {
+                generation = me.generation();
+                unconfirmed.clear();
+                next = positions(sub.topic(), sub.group(), me.partitions(), sub.earliest());
+            }
+            Map<Integer, Long> delivered = new HashMap<>();
+            String events = events(sub.topic(), next, delivered);
+            long now = System.currentTimeMillis();
+            if (!events.isEmpty() || unconfirmed.due(now) || now - lastWrite >= HEARTBEAT_MS) {
+                out.write((events.isEmpty() ? ": ok\n\n" : events).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                lastWrite = now;
+                Map<Integer, Long> confirmed = unconfirmed.wrote(delivered, now);
+                if (!confirmed.isEmpty() && me.generation() == generation) {
+                    runtime.commitOffsets(sub.group(), sub.topic(), confirmed).join();
+                }
+                next.putAll(delivered);
+                if (!events.isEmpty()) {
+                    continue;
+                }
+            }
+            signals.await(sub.topic(), unconfirmed.waitMs(now, IDLE_WAIT_MS));
         }
     }
 
-    private void stream(OutputStream out, String topic, String group, boolean earliest, GroupMembers.Member me)
-            throws IOException, InterruptedException {
-        Map<Integer, Long> next = new HashMap<>();
-        long generation = -1;
-        long lastWrite = System.currentTimeMillis();
-        while (!closing.getAsBoolean() && runtime.topic(topic).isPresent()) {
-            if (generation != me.generation()) {
-                generation = me.generation();
-                next = positions(topic, group, me.partitions(), earliest);
+    /** The events of the next records of each partition; {@code delivered} gets each partition's next offset. */
+    private String events(String topic, Map<Integer, Long> next, Map<Integer, Long> delivered) {
+        StringBuilder events = new StringBuilder();
+        for (Map.Entry<Integer, Long> e : next.entrySet()) {
+            for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
+                events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
+                        .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
+                delivered.put(r.partition(), r.offset() + 1);
             }
-            Map<Integer, Long> delivered = new HashMap<>();
-            StringBuilder events = new StringBuilder();
-            for (Map.Entry<Integer, Long> e : next.entrySet()) {
-                for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
-                    events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
-                            .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
-                    delivered.put(r.partition(), r.offset() + 1);
-                }
+        }
+        return events.toString();
+    }
+
+    /**
+     * Positions flushed to the client but not yet confirmed by a later write, in rounds of at most
+     * {@value #ROUND_MS} ms (so a steady stream still gets confirmed, and memory stays a few maps).
+     */
+    static final class Unconfirmed {
+        private final ArrayDeque<Round> rounds = new ArrayDeque<>();
+
+        private static final class Round {
+            final long startMs;
+            long lastWriteMs;
+            final Map<Integer, Long> next = new HashMap<>();
+
+            Round(long startMs) {
+                this.startMs = startMs;
+            }
+        }
+
+        void clear() {
+            rounds.clear();
+        }
+
+        /** True when a write now would confirm something. */
+        boolean due(long now) {
+            return !rounds.isEmpty() && rounds.peekFirst().lastWriteMs <= now - CONFIRM_MS;
+        }
+
+        /** How long to wait for new records before a confirming write is due, at most {@code max}. */
+        long waitMs(long now, long max) {
+            return rounds.isEmpty() ? max : Math.clamp(rounds.peekFirst().lastWriteMs + CONFIRM_MS - now, 1, max);
+        }
+
+        /** A write at {@code now} of {@code delivered} succeeded: returns the positions it confirms. */
+        Map<Integer, Long> wrote(Map<Integer, Long> delivered, long now) {
+            Map<Integer, Long> confirmed = new HashMap<>();
+            while (!rounds.isEmpty() && rounds.peekFirst().lastWriteMs <= now - CONFIRM_MS) {
+                confirmed.putAll(rounds.pollFirst().next);
             }
             if (!delivered.isEmpty()) {
-                out.write(events.toString().getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                lastWrite = System.currentTimeMillis();
-                if (me.generation() == generation) {
-                    runtime.commitOffsets(group, topic, delivered).join();
+                Round last = rounds.peekLast();
+                if (last == null || now - last.startMs >= ROUND_MS) {
+                    last = new Round(now);
+                    rounds.addLast(last);
                 }
-                next.putAll(delivered);
-                continue;
+                last.next.putAll(delivered);
+                last.lastWriteMs = now;
             }
-            if (System.currentTimeMillis() - lastWrite >= HEARTBEAT_MS) {
-                out.write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                lastWrite = System.currentTimeMillis();
-            }
-            signals.await(topic, 200);
+            return confirmed;
         }
     }
 
