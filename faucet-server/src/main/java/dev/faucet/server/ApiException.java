@@ -1,5 +1,6 @@
 package dev.faucet.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ public final class ApiException extends RuntimeException {
     private final transient List<ProblemError> errors;
     private final transient Map<String, String> headers;
 
-    /** One position in the request that is wrong: a line (NDJSON, 1-based) and/or a JSON pointer. */
+    /** One position in the request that is wrong: a line (1-based) and/or a JSON pointer; absent ones are left out. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProblemError(Integer line, String pointer, String message) {
     }
 
@@ -34,8 +36,11 @@ public final class ApiException extends RuntimeException {
         this.headers = new LinkedHashMap<>(headers);
     }
 
+    /** A 400; {@code errors} names the position when {@code line} or {@code pointer} is known (not null). */
     public static ApiException badRequest(String type, String detail, Integer line, String pointer) {
-        return new ApiException(400, type, detail, List.of(new ProblemError(line, pointer, detail)), Map.of());
+        List<ProblemError> errors = line == null && pointer == null ? List.of()
+                : List.of(new ProblemError(line, pointer, detail));
+        return new ApiException(400, type, detail, errors, Map.of());
     }
 
     public int status() {

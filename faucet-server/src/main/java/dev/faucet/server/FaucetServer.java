@@ -137,7 +137,10 @@ public final class FaucetServer implements AutoCloseable {
             h.setSendServerVersion(false);
         });
         cfg.jetty.addConnector(this::connector);
-        cfg.jetty.modifyServer(s -> s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s)));
+        cfg.jetty.modifyServer(s -> {
+            s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s));
+            s.setErrorHandler(new Problems.JettyErrors(config.limits().maxHeaderBytes()));
+        });
         Problems.addTo(cfg.routes);
         new HealthRoutes(this::logState).addTo(cfg.routes);
         cfg.routes.before("/v1/*", this::admit);
@@ -146,18 +149,41 @@ public final class FaucetServer implements AutoCloseable {
                 inFlight.decrementAndGet();
             }
         });
-        cfg.routes.get("/metrics", ctx -> {
+        getAndHead(cfg, "/metrics", ctx -> {
             Routes r = ready();
             r.auth().authenticate(ctx); // with tokens, any known token may read metrics
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(r.metrics().scrape());
         });
+        routes(cfg);
+    }
+
+    /**
+     * The /v1 routes. Every GET also answers HEAD by running the GET handler (Jetty sends no body), so HEAD gives
+     * GET's status and headers; Javalin's default would answer 200 without running it. OPTIONS answers 204 with
+     * {@code Allow}; there are no CORS headers, so browsers refuse cross-origin calls.
+     */
+    private void routes(JavalinConfig cfg) {
         cfg.routes.post("/v1/topics", ctx -> ready().topics().create(ctx));
-        cfg.routes.get("/v1/topics", ctx -> ready().topics().list(ctx));
-        cfg.routes.get("/v1/topics/{topic}", ctx -> ready().topics().describe(ctx));
+        getAndHead(cfg, "/v1/topics", ctx -> ready().topics().list(ctx));
+        options(cfg, "/v1/topics", "GET, HEAD, POST, OPTIONS");
+        getAndHead(cfg, "/v1/topics/{topic}", ctx -> ready().topics().describe(ctx));
         cfg.routes.delete("/v1/topics/{topic}", ctx -> ready().topics().delete(ctx));
+        options(cfg, "/v1/topics/{topic}", "GET, HEAD, DELETE, OPTIONS");
         cfg.routes.post("/v1/topics/{topic}/records", ctx -> ready().records().publish(ctx));
-        cfg.routes.get("/v1/topics/{topic}/records", ctx -> ready().records().read(ctx));
+        getAndHead(cfg, "/v1/topics/{topic}/records", ctx -> ready().records().read(ctx));
+        options(cfg, "/v1/topics/{topic}/records", "GET, HEAD, POST, OPTIONS");
         cfg.routes.get("/v1/topics/{topic}/subscribe", ctx -> ready().subscriptions().subscribe(ctx));
+        cfg.routes.head("/v1/topics/{topic}/subscribe", ctx -> ready().subscriptions().check(ctx));
+        options(cfg, "/v1/topics/{topic}/subscribe", "GET, HEAD, OPTIONS");
+    }
+
+    private static void getAndHead(JavalinConfig cfg, String path, io.javalin.http.Handler handler) {
+        cfg.routes.get(path, handler);
+        cfg.routes.head(path, handler);
+    }
+
+    private static void options(JavalinConfig cfg, String path, String allow) {
+        cfg.routes.options(path, ctx -> ctx.status(204).header("Allow", allow));
     }
 
     private ServerConnector connector(Server server, HttpConfiguration httpConfig) {

@@ -31,6 +31,9 @@ final class HealthRoutes {
     void addTo(RoutesConfig routes) {
         routes.get("/health/live", this::live);
         routes.get("/health/ready", this::ready);
+        // Javalin answers HEAD of a GET route with 200 without running it; a probe must see the real status.
+        routes.head("/health/live", this::live);
+        routes.head("/health/ready", this::ready);
     }
 
     private void live(Context ctx) {

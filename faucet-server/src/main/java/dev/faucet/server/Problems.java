@@ -7,11 +7,18 @@ import dev.faucet.log.LogException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bad input (an {@link ApiException}, a {@link LogException} whose kind is bad input, an idempotency conflict)
  * is a 4xx and logged at debug; a failed log is a 503 with {@code Retry-After}; anything else is a 500 that is logged
- * with its stack trace and answered without internals.
+ * with its stack trace and answered without internals. Requests Jetty refuses before they reach a route (malformed
+ * HTTP, request smuggling attempts, a header section over {@code limits.maxHeader}) are answered in the same shape by
+ * {@link JettyErrors}.
  */
 final class Problems {
     static final String CONTENT_TYPE = "application/problem+json";
@@ -39,12 +48,12 @@ final class Problems {
 
     static void addTo(RoutesConfig routes) {
         routes.exception(Exception.class, (e, ctx) -> answer(ctx, e));
+        // Javalin maps its own HttpResponseException (e.g. a body over maxRequestSize) to text unless told otherwise.
+        routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e));
         for (int status : new int[] {404, 405}) {
             routes.error(status, "*", ctx -> {
                 if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
-                    answer(ctx, new HttpResponseException(status, status == 404
-                            ? "no such resource: " + ctx.method() + " " + ctx.path()
-                            : "method " + ctx.method() + " is not allowed on " + ctx.path()));
+                    answer(ctx, new HttpResponseException(status, ""));
                 }
             });
         }
@@ -77,12 +86,22 @@ final class Problems {
             return fromLog(le);
         }
         if (t instanceof HttpResponseException h) {
-            String kind = h.getStatus() == 404 ? "not-found" : h.getStatus() == 405 ? "method-not-allowed"
-                    : "http-" + h.getStatus();
-            return new ApiException(h.getStatus(), kind, h.getMessage());
+            return switch (h.getStatus()) {
+                case 404 -> new ApiException(404, "not-found", "no such resource: " + ctx.method() + " " + ctx.path());
+                case 405 -> new ApiException(405, "method-not-allowed", "method " + ctx.method() + " is not allowed on "
+                        + ctx.path(), List.of(), allow(h));
+                case 413 -> new ApiException(413, "body-too-large", "the body is larger than limits.maxBody allows");
+                default -> new ApiException(h.getStatus(), "http-" + h.getStatus(), h.getMessage());
+            };
         }
         return new ApiException(500, "internal", "the server failed to answer this request: "
                 + t.getClass().getSimpleName() + "; the server log has the details");
+    }
+
+    /** Javalin lists a path's methods in a 405's details; they become its {@code Allow} header. */
+    private static Map<String, String> allow(HttpResponseException h) {
+        String methods = h.getDetails().get("availableMethods");
+        return methods == null ? Map.of() : Map.of("Allow", methods);
     }
 
     private static ApiException fromLog(LogException e) {
@@ -106,6 +125,49 @@ final class Problems {
                     new Problem(TYPE_BASE + e.type(), title, e.status(), e.getMessage(), e.errors())));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
             ctx.status(500).result("{}");
+        }
+    }
+
+    /**
+     * Answers what Jetty refuses by itself (a 400 for malformed or ambiguous HTTP such as both Content-Length and
+     * Transfer-Encoding, a 431 for a header section over {@code limits.maxHeader}) as a problem, like every other
+     * refusal. These requests never reach a route, so nothing of them is written.
+     */
+    static final class JettyErrors extends ErrorHandler {
+        private final int maxHeaderBytes;
+
+        JettyErrors(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+        }
+
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
+        }
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message,
+                Throwable cause, Callback callback) throws IOException {
+            // Bad input is never a 5xx: an HTTP version Jetty does not speak (its 505) is the client's request.
+            int status = code == 505 ? 400 : code;
+            ApiException e = switch (status) {
+                case 431 -> new ApiException(431, "header-too-large", "the request's header section is larger than"
+                        + " limits.maxHeader allows (" + maxHeaderBytes + " bytes)");
+                case 408 -> new ApiException(408, "request-timeout", "the request did not arrive within"
+                        + " limits.idleTimeout");
+                default -> status >= 500 ? new ApiException(status, "internal", "the server failed to answer this"
+                        + " request; the server log has the details")
+                        : new ApiException(status, status == 400 ? "malformed-request" : "http-" + status,
+                        "the request is not valid HTTP/1.1" + (message == null ? "" : ": " + message)
+                                + "; it was not processed");
+            };
+            String title = io.javalin.http.HttpStatus.forStatus(status).getMessage();
+            byte[] body = JSON.writeValueAsBytes(new Problem(TYPE_BASE + e.type(), title, status, e.getMessage(),
+                    List.of()));
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 }

@@ -96,7 +96,7 @@ final class RecordRoutes {
         String topic = ctx.pathParam("topic");
         auth.require(ctx, Security.Scope.Action.PRODUCE, topic);
         Format format = Format.of(Collections.list(ctx.req().getHeaders("Content-Type")));
-        checkEncoding(ctx);
+        checkEncodings(ctx);
         String idempotencyKey = idempotencyKey(ctx);
         String keyField = ctx.queryParam("key");
         if (keyField != null && keyField.isEmpty()) {
@@ -111,7 +111,9 @@ final class RecordRoutes {
         }
         admission.checkDisk();
         admission.checkBacklog(topic);
-        BodyReader.Body body = bodies.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        long declared = ctx.req().getContentLengthLong();
+        bodies.checkDeclared(declared);
+        BodyReader.Body body = bodies.read(ctx.req().getInputStream(), declared);
         long[] reserved = {body.reserved()};
         int[] decoded = {0};
         Runnable perRecord = () -> {
@@ -148,14 +150,6 @@ final class RecordRoutes {
         }, responders));
     }
 
-    private static void checkEncoding(Context ctx) {
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
-                    + " accepted; send the body uncompressed");
-        }
-    }
-
     private static String idempotencyKey(Context ctx) {
         String key = ctx.header("Idempotency-Key");
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
@@ -179,6 +173,21 @@ final class RecordRoutes {
         }
         metrics.request(200, start);
         ctx.contentType("application/json").result(offsets(result.positions()));
+    }
+
+    /** Bodies are taken as sent: no content coding (415), no transfer coding but chunked (400). */
+    private static void checkEncodings(Context ctx) {
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported-encoding", "Content-Encoding '" + encoding + "' is not"
+                    + " accepted; send the body uncompressed");
+        }
+        String transfer = ctx.header("Transfer-Encoding");
+        if (transfer != null && !transfer.trim().equalsIgnoreCase("chunked")) {
+            // Jetty decodes chunked and passes any coding before it (gzip, chunked) through undecoded.
+            throw ApiException.badRequest("unsupported-transfer-encoding", "Transfer-Encoding '" + transfer + "' is not"
+                    + " accepted; send the body as it is, with a Content-Length or chunked", null, null);
+        }
     }
 
     /** A valid W3C traceparent is kept as a header of every record; a malformed one is ignored. */

@@ -65,8 +65,11 @@ final class ServerMetrics {
 
     void published(String topic, int records, long bytes) {
         Counter[] c = appended.computeIfAbsent(topic, t -> new Counter[] {
-            Counter.builder("faucet.topic.records.appended").tag("topic", t).register(registry),
-            Counter.builder("faucet.topic.bytes.appended").tag("topic", t).baseUnit("bytes").register(registry)});
+            Counter.builder("faucet.topic.records.appended").tag("topic", t)
+                    .description("Records appended to the topic by publish requests").register(registry),
+            // No base unit: Micrometer would append it, giving faucet_topic_bytes_appended_bytes_total.
+            Counter.builder("faucet.topic.bytes.appended").tag("topic", t)
+                    .description("Bytes of publish bodies appended to the topic").register(registry)});
         c[0].increment(records);
         c[1].increment(bytes);
     }

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code GET /v1/topics/{t}/subscribe?group=G}: server-sent events, one per record: {@code id: P:O} and
  * {@code data:} the record object of reads. Delivery is at-least-once: the group's next offsets are committed after
- * the events were flushed to the client and a later write on the connection, at least {@value #CONFIRM_MS} ms later,
- * succeeded too (so the client was still there); a reconnect (or a server restart) resumes after what was committed,
- * which may repeat the events of the last moments before a disconnect.
+ * the events are flushed to the client and a later write shows the connection still open, so a reconnect (or a server
+ * restart) resumes after what was delivered, and events written to a client that had just gone away are sent again.
  *
  * <p>The connections of one group share the topic's partitions ({@link GroupMembers}); when one joins or leaves,
  * the partitions are dealt again and each connection continues from the group's committed offsets. A group new to
@@ -34,6 +32,8 @@ final class SubscribeRoutes {
     private static final long CONFIRM_MS = 200;
     /** Each subscription holds one of Jetty's threads (250 at most), so they are capped well below that. */
     static final int MAX_SUBSCRIPTIONS = 64;
+    private static final long ROUND_MS = 50;
+    private static final long IDLE_WAIT_MS = 200;
     private static final int BATCH = 500;
 
     private final PipelineRuntime runtime;
@@ -51,7 +51,38 @@ final class SubscribeRoutes {
     }
 
 
+    /** HEAD: the answer a subscription would start with (its checks, status and headers), without the stream. */
+    void check(Context ctx) {
+        start(ctx);
+    }
+
     void subscribe(Context ctx) throws IOException, InterruptedException {
+        Subscription sub = start(ctx);
+        if (active.incrementAndGet() > MAX_SUBSCRIPTIONS) {
+            active.decrementAndGet();
+            throw new ApiException(503, "too-many-subscriptions", "the server already serves " + MAX_SUBSCRIPTIONS
+                    + " subscriptions, each holding a thread; retry later or read with GET .../records",
+                    List.of(), Map.of("Retry-After", "5"));
+        }
+        GroupMembers.Member me = members.join(sub.topic(), sub.group(), sub.partitionCount());
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(": subscribed\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            stream(out, sub, me);
+        } catch (IOException clientGone) {
+            // The client disconnected; what it was sent but not committed is sent again on its next connection.
+        } finally {
+            members.leave(me);
+            active.decrementAndGet();
+        }
+    }
+
+    /** What a subscription asks for, once checked. */
+    private record Subscription(String topic, String group, boolean earliest, int partitionCount) {
+    }
+
+    private Subscription start(Context ctx) {
         String topic = ctx.pathParam("topic");
         auth.require(ctx, Security.Scope.Action.CONSUME, topic);
         TopicInfo info = runtime.topic(topic).orElseThrow(() -> TopicRoutes.unknown(topic));
@@ -65,99 +96,111 @@ final class SubscribeRoutes {
             throw ApiException.badRequest("invalid-parameter", "?from= is latest or earliest (where a new group"
                     + " starts)", null, null);
         }
-        if (active.incrementAndGet() > MAX_SUBSCRIPTIONS) {
-            active.decrementAndGet();
-            throw new ApiException(503, "too-many-subscriptions", "the server already serves " + MAX_SUBSCRIPTIONS
-                    + " subscriptions, each holding a thread; retry later or read with GET .../records",
-                    List.of(), Map.of("Retry-After", "5"));
-        }
-        try {
-            serve(ctx, topic, group, from, info);
-        } finally {
-            active.decrementAndGet();
-        }
-    }
-
-    private void serve(Context ctx, String topic, String group, String from, TopicInfo info)
-            throws IOException, InterruptedException {
         ctx.res().setStatus(200);
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        OutputStream out = ctx.res().getOutputStream();
-        out.write(": subscribed\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        GroupMembers.Member me = members.join(topic, group, info.config().partitions());
-        try {
-            stream(out, topic, group, from.equals("earliest"), me);
-        } catch (IOException clientGone) {
-            // The client disconnected; what it was sent but not committed is sent again on its next connection.
-        } finally {
-            members.leave(me);
-        }
-    }
-
-    private void stream(OutputStream out, String topic, String group, boolean earliest, GroupMembers.Member me)
-            throws IOException, InterruptedException {
-        Map<Integer, Long> next = new HashMap<>();
-        Deque<Written> unconfirmed = new ArrayDeque<>();
-        long generation = -1;
-        long lastWrite = System.currentTimeMillis();
-        while (!closing.getAsBoolean() && runtime.topic(topic).isPresent()) {
-            if (generation != me.generation()) {
-                generation = me.generation();
-                unconfirmed.clear();
-                next = positions(topic, group, me.partitions(), earliest);
-            }
-            Map<Integer, Long> delivered = new HashMap<>();
-            for (Map.Entry<Integer, Long> e : next.entrySet()) {
-                StringBuilder events = new StringBuilder();
-                for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
-                    events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
-                            .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
-                    delivered.put(r.partition(), r.offset() + 1);
-                }
-                if (!events.isEmpty()) {
-                    out.write(events.toString().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            long now = System.currentTimeMillis();
-            if (!delivered.isEmpty()) {
-                out.flush();
-                lastWrite = now;
-                next.putAll(delivered);
-                confirm(unconfirmed, now, topic, group, me, generation);
-                unconfirmed.addLast(new Written(now, Map.copyOf(delivered)));
-                continue;
-            }
-            boolean confirming = !unconfirmed.isEmpty() && now - unconfirmed.peekFirst().atMs() >= CONFIRM_MS;
-            if (confirming || now - lastWrite >= HEARTBEAT_MS) {
-                out.write(": ping\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                lastWrite = now;
-                confirm(unconfirmed, now, topic, group, me, generation);
-            }
-            signals.await(topic, unconfirmed.isEmpty() ? 200 : CONFIRM_MS);
-        }
-    }
-
-    /** Events written at {@code atMs}, whose next offsets are committed once a later write confirms them. */
-    private record Written(long atMs, Map<Integer, Long> nextOffsets) {
+        return new Subscription(topic, group, from.equals("earliest"), info.config().partitions());
     }
 
     /**
-     * Commits what was written at least {@value #CONFIRM_MS} ms before a write that just succeeded. A write to a
-     * connection the client has closed usually succeeds once (the reset comes back after it), so the events of that
-     * write are only committed when a later write, after a round trip's worth of time, succeeds too.
+     * Sends the member's partitions as events and commits what the client got. A flush only hands bytes to the
+     * kernel: to a client that has just gone away, a write still succeeds once. So events count as delivered (and
+     * their offsets are committed) only when a later write, at least {@value #CONFIRM_MS} ms after them, succeeds
+     * too; a comment line ({@code ": ok"}) makes that write when no events follow.
      */
-    private void confirm(Deque<Written> unconfirmed, long now, String topic, String group, GroupMembers.Member me,
-            long generation) {
-        Map<Integer, Long> commit = new HashMap<>();
-        while (!unconfirmed.isEmpty() && now - unconfirmed.peekFirst().atMs() >= CONFIRM_MS) {
-            commit.putAll(unconfirmed.pollFirst().nextOffsets());
+    private void stream(OutputStream out, Subscription sub, GroupMembers.Member me)
+            throws IOException, InterruptedException {
+        Map<Integer, Long> next = new HashMap<>();
+        Unconfirmed unconfirmed = new Unconfirmed();
+        long generation = -1;
+        long lastWrite = System.currentTimeMillis();
+        while (!closing.getAsBoolean() && runtime.topic(sub.topic()).isPresent()) {
+            if (generation != me.generation()) {
+                generation = me.generation();
+                unconfirmed.clear();
+                next = positions(sub.topic(), sub.group(), me.partitions(), sub.earliest());
+            }
+            Map<Integer, Long> delivered = new HashMap<>();
+            String events = events(sub.topic(), next, delivered);
+            long now = System.currentTimeMillis();
+            if (!events.isEmpty() || unconfirmed.due(now) || now - lastWrite >= HEARTBEAT_MS) {
+                out.write((events.isEmpty() ? ": ok\n\n" : events).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                lastWrite = now;
+                Map<Integer, Long> confirmed = unconfirmed.wrote(delivered, now);
+                if (!confirmed.isEmpty() && me.generation() == generation) {
+                    runtime.commitOffsets(sub.group(), sub.topic(), confirmed).join();
+                }
+                next.putAll(delivered);
+                if (!events.isEmpty()) {
+                    continue;
+                }
+            }
+            signals.await(sub.topic(), unconfirmed.waitMs(now, IDLE_WAIT_MS));
         }
-        if (!commit.isEmpty() && me.generation() == generation) {
-            runtime.commitOffsets(group, topic, commit).join();
+    }
+
+    /** The events of the next records of each partition; {@code delivered} gets each partition's next offset. */
+    private String events(String topic, Map<Integer, Long> next, Map<Integer, Long> delivered) {
+        StringBuilder events = new StringBuilder();
+        for (Map.Entry<Integer, Long> e : next.entrySet()) {
+            for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
+                events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
+                        .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
+                delivered.put(r.partition(), r.offset() + 1);
+            }
+        }
+        return events.toString();
+    }
+
+    /**
+     * Positions flushed to the client but not yet confirmed by a later write, in rounds of at most
+     * {@value #ROUND_MS} ms (so a steady stream still gets confirmed, and memory stays a few maps).
+     */
+    static final class Unconfirmed {
+        private final ArrayDeque<Round> rounds = new ArrayDeque<>();
+
+        private static final class Round {
+            final long startMs;
+            long lastWriteMs;
+            final Map<Integer, Long> next = new HashMap<>();
+
+            Round(long startMs) {
+                this.startMs = startMs;
+            }
+        }
+
+        void clear() {
+            rounds.clear();
+        }
+
+        /** True when a write now would confirm something. */
+        boolean due(long now) {
+            return !rounds.isEmpty() && rounds.peekFirst().lastWriteMs <= now - CONFIRM_MS;
+        }
+
+        /** How long to wait for new records before a confirming write is due, at most {@code max}. */
+        long waitMs(long now, long max) {
+            return rounds.isEmpty() ? max : Math.clamp(rounds.peekFirst().lastWriteMs + CONFIRM_MS - now, 1, max);
+        }
+
+        /** A write at {@code now} of {@code delivered} succeeded: returns the positions it confirms. */
+        Map<Integer, Long> wrote(Map<Integer, Long> delivered, long now) {
+            Map<Integer, Long> confirmed = new HashMap<>();
+            while (!rounds.isEmpty() && rounds.peekFirst().lastWriteMs <= now - CONFIRM_MS) {
+                confirmed.putAll(rounds.pollFirst().next);
+            }
+            if (!delivered.isEmpty()) {
+                Round last = rounds.peekLast();
+                if (last == null || now - last.startMs >= ROUND_MS) {
+                    last = new Round(now);
+                    rounds.addLast(last);
+                }
+                last.next.putAll(delivered);
+                last.lastWriteMs = now;
+            }
+            return confirmed;
         }
     }
 

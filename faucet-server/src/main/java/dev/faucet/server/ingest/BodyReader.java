@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -29,11 +28,20 @@ public final class BodyReader {
         this.admission = admission;
     }
 
-    public Body read(InputStream in, long contentLength) throws IOException {
+    /**
+     * Refuses a declared Content-Length over the limit. Call it before opening the body's stream: that is what makes
+     * Jetty answer {@code Expect: 100-continue} with a 100, which would invite the client to send the body anyway.
+     */
+    public void checkDeclared(long contentLength) {
         if (contentLength > maxBodyBytes) {
             throw tooLarge("the body declares " + contentLength + " bytes, more");
         }
-        int initial = contentLength >= 0 ? (int) contentLength : CHUNK;
+    }
+
+    public Body read(InputStream in, long contentLength) throws IOException {
+        checkDeclared(contentLength);
+        // Without a Content-Length (chunked), start below the limit, so the check at a full buffer catches it.
+        int initial = contentLength >= 0 ? (int) contentLength : (int) Math.min(CHUNK, maxBodyBytes);
         long reserved = 2L * initial;
         admission.reserve(reserved);
         try {
@@ -75,16 +83,19 @@ public final class BodyReader {
         }
     }
 
-    /** A body that could not be read: 408 when the client went quiet past the idle timeout, 400 otherwise. */
+    /**
+     * A body that could not be read is the client's doing, never a 500: it stopped sending within
+     * {@code limits.idleTimeout} (408), or closed early, or sent a malformed chunked encoding (400).
+     */
     private static ApiException unreadable(IOException e) {
-        boolean timeout = e.getCause() instanceof TimeoutException
-                || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
-        if (timeout) {
-            return new ApiException(408, "body-timeout", "the body did not arrive within limits.idleTimeout",
-                    List.of(), Map.of("Connection", "close"));
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return new ApiException(408, "request-timeout", "the body did not arrive within limits.idleTimeout;"
+                        + " nothing was written", List.of(), Map.of("Connection", "close"));
+            }
         }
-        return new ApiException(400, "invalid-body", "the body could not be read in full (" + e.getClass()
-                .getSimpleName() + "); was it shorter than its Content-Length?", List.of(),
+        return new ApiException(400, "incomplete-body", "the body could not be read: it ended before its"
+                + " Content-Length, or its chunked encoding is malformed; nothing was written", List.of(),
                 Map.of("Connection", "close"));
     }
 

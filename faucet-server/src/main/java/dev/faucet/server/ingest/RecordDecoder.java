@@ -35,6 +35,8 @@ import java.util.Map;
 public final class RecordDecoder {
     private static final long MAX_TIMESTAMP = 253_402_300_799_999L;
     private static final int MAX_HEADER_NAME = 255;
+    /** Digits (and sign, point, exponent) of one number; longer is refused as a parser limit. */
+    private static final int MAX_NUMBER_LENGTH = 1000;
 
     private final JsonFactory json;
     private final int maxRecordBytes;
@@ -64,8 +66,11 @@ public final class RecordDecoder {
         this.maxDepth = maxDepth;
         this.json = JsonFactory.builder()
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Strings and names are bounded by the body limit; a record too large is a 413 from value(), which
+                // can name it, not a parser limit (a 400).
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth)
-                        .maxNumberLength(1000).maxStringLength(Math.max(maxRecordBytes, 1024)).build())
+                        .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(Integer.MAX_VALUE)
+                        .maxNameLength(Integer.MAX_VALUE).build())
                 .build();
     }
 
@@ -222,16 +227,15 @@ public final class RecordDecoder {
             return null;
         }
         if (t != JsonToken.VALUE_STRING) {
-            throw ApiException.badRequest("invalid-envelope", "\"key\" must be a string or null", null, at + "/key");
+            throw envelopeError("invalid-envelope", "\"key\" must be a string or null", at + "/key");
         }
-        checkSurrogates(p);
+        checkSurrogates(p, null);
         return p.getText();
     }
 
     private static List<Header> headers(JsonParser p, JsonToken t, String at) throws IOException {
         if (t != JsonToken.START_OBJECT) {
-            throw ApiException.badRequest("invalid-envelope", "\"headers\" must be an object of string values", null,
-                    at);
+            throw envelopeError("invalid-envelope", "\"headers\" must be an object of string values", at);
         }
         List<Header> out = new ArrayList<>();
         while (next(p, null) != JsonToken.END_OBJECT) {
@@ -241,14 +245,14 @@ public final class RecordDecoder {
                         + RESERVED_HEADER_PREFIX + "' are reserved for Faucet", null, at + "/" + name);
             }
             if (name.isEmpty() || name.length() > MAX_HEADER_NAME) {
-                throw ApiException.badRequest("invalid-envelope", "a header name has 1 to " + MAX_HEADER_NAME
-                        + " characters", null, at + "/" + name);
+                throw envelopeError("invalid-envelope", "a header name has 1 to " + MAX_HEADER_NAME
+                        + " characters", at + "/" + name);
             }
             if (next(p, null) != JsonToken.VALUE_STRING) {
-                throw ApiException.badRequest("invalid-envelope", "header '" + name + "' must have a string value",
-                        null, at + "/" + name);
+                throw envelopeError("invalid-envelope", "header '" + name + "' must have a string value",
+                        at + "/" + name);
             }
-            checkSurrogates(p);
+            checkSurrogates(p, null);
             out.add(Header.of(name, p.getText()));
         }
         return out;
@@ -266,18 +270,23 @@ public final class RecordDecoder {
             try {
                 ms = Instant.parse(p.getText()).toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                throw ApiException.badRequest("invalid-timestamp", "\"timestamp\" '" + p.getText() + "' is not an RFC"
-                        + " 3339 time such as 2026-11-27T10:00:00Z", null, at);
+                throw envelopeError("invalid-timestamp", "\"timestamp\" '" + p.getText() + "' is not an RFC"
+                        + " 3339 time such as 2026-11-27T10:00:00Z", at);
             }
         } else {
-            throw ApiException.badRequest("invalid-timestamp", "\"timestamp\" must be RFC 3339 text or epoch"
-                    + " milliseconds", null, at);
+            throw envelopeError("invalid-timestamp", "\"timestamp\" must be RFC 3339 text or epoch"
+                    + " milliseconds", at);
         }
         if (ms < 0 || ms > MAX_TIMESTAMP) {
-            throw ApiException.badRequest("invalid-timestamp", "\"timestamp\" must lie between 1970-01-01T00:00:00Z and"
-                    + " 9999-12-31T23:59:59.999Z", null, at);
+            throw envelopeError("invalid-timestamp", "\"timestamp\" must lie between 1970-01-01T00:00:00Z and"
+                    + " 9999-12-31T23:59:59.999Z", at);
         }
         return ms;
+    }
+
+    /** A 400 for one field of one envelope; the detail names where, e.g. {@code (at /2/timestamp)}. */
+    private static ApiException envelopeError(String type, String detail, String pointer) {
+        return ApiException.badRequest(type, detail + " (at " + pointer + ")", null, pointer);
     }
 
     // ---- one value ----
@@ -291,7 +300,7 @@ public final class RecordDecoder {
         int end = base + (int) p.currentLocation().getByteOffset();
         if (end - start > maxRecordBytes) {
             throw new ApiException(413, "record-too-large", what + " is " + (end - start) + " bytes; the limit for one"
-                    + " record (limits.maxRecordBytes) is " + maxRecordBytes,
+                    + " record (limits.maxRecord) is " + maxRecordBytes,
                     List.of(new ApiException.ProblemError(line, pointer, "record too large")), Map.of());
         }
         byte[] key = null;
@@ -326,7 +335,7 @@ public final class RecordDecoder {
     private void walk(JsonParser p, KeyFinder keys, Integer line) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
-            checkSurrogates(p);
+            checkSurrogates(p, line);
         }
         if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
             if (keys.field != null) {
@@ -347,12 +356,12 @@ public final class RecordDecoder {
                 case START_OBJECT, START_ARRAY -> depth++;
                 case END_OBJECT, END_ARRAY -> depth--;
                 case FIELD_NAME -> {
-                    checkSurrogates(p);
+                    checkSurrogates(p, line);
                     if (depth == 1 && keys.field != null && keys.field.equals(p.currentName())) {
                         keyValue(p, keys, line);
                     }
                 }
-                case VALUE_STRING -> checkSurrogates(p);
+                case VALUE_STRING -> checkSurrogates(p, line);
                 default -> {
                 }
             }
@@ -363,7 +372,7 @@ public final class RecordDecoder {
         JsonToken v = next(p, line);
         switch (v) {
             case VALUE_STRING -> {
-                checkSurrogates(p);
+                checkSurrogates(p, line);
                 keys.key = p.getText();
                 keys.problem = null;
             }
@@ -384,7 +393,7 @@ public final class RecordDecoder {
     }
 
     /** Escaped lone surrogates ({@code "\uD800"}) decode to unpaired UTF-16 halves, which UTF-8 cannot carry. */
-    private static void checkSurrogates(JsonParser p) throws IOException {
+    private static void checkSurrogates(JsonParser p, Integer line) throws IOException {
         char[] text = p.getTextCharacters();
         int end = p.getTextOffset() + p.getTextLength();
         for (int i = p.getTextOffset(); i < end; i++) {
@@ -392,9 +401,11 @@ public final class RecordDecoder {
             if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
                 i++;
             } else if (Character.isSurrogate(c)) {
+                int at = line != null ? line : p.currentTokenLocation().getLineNr();
+                String pointer = p.getParsingContext().pathAsPointer().toString();
                 throw ApiException.badRequest("invalid-json", "a string holds a lone UTF-16 surrogate (\\u"
-                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + "), which is not text",
-                        p.currentTokenLocation().getLineNr(), p.getParsingContext().pathAsPointer().toString());
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + "), which is not text (line "
+                        + at + (pointer.isEmpty() ? "" : ", at " + pointer) + ")", at, pointer);
             }
         }
     }
@@ -403,17 +414,30 @@ public final class RecordDecoder {
         if (e instanceof StreamConstraintsException c) {
             String detail = c.getMessage().contains("nesting") || c.getMessage().contains("depth")
                     ? "the JSON is nested deeper than " + maxDepth + " levels (limits.maxJsonDepth)"
-                    : "the JSON exceeds a parser limit: " + c.getOriginalMessage();
-            return ApiException.badRequest("invalid-json", detail + where(line, c), line, null);
+                    : "the JSON exceeds a parser limit: " + withoutHints(c.getOriginalMessage());
+            return ApiException.badRequest("invalid-json", detail + where(line, c), line, pointer(c));
         }
         if (e instanceof JsonProcessingException j) {
             int at = line != null ? line : j.getLocation() == null ? -1 : j.getLocation().getLineNr();
-            String message = j.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*?]\\)", "")
-                    .replaceAll("\\s*\\n.*", "").replaceAll("[\\r\\n]", " ");
-            return ApiException.badRequest("invalid-json", "malformed JSON" + where(line, j) + ": " + message,
-                    at > 0 ? at : null, null);
+            String message = withoutHints(j.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*?]\\)",
+                    "").replaceAll("\\s*\\n.*", "").replaceAll("[\\r\\n]", " "));
+            String pointer = pointer(j);
+            String in = pointer == null || pointer.isEmpty() ? "" : " (in " + pointer + ")";
+            return ApiException.badRequest("invalid-json", "malformed JSON" + where(line, j) + in + ": " + message,
+                    at > 0 ? at : null, pointer);
         }
         return ApiException.badRequest("invalid-json", "cannot read the body: " + e.getMessage(), line, null);
+    }
+
+    /** Where in the value (line) the parser stopped, as a JSON pointer such as {@code /2/name}; null if unknown. */
+    private static String pointer(JsonProcessingException e) {
+        return e.getProcessor() instanceof JsonParser p ? p.getParsingContext().pathAsPointer().toString() : null;
+    }
+
+    /** Drops the parser's advice to its programmer (features to enable, getters), which clients cannot use. */
+    private static String withoutHints(String message) {
+        return message.replaceAll(":? *enable `[^`]*` to allow", "").replaceAll(", from `[^`]*`", "")
+                .replaceAll(" \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "");
     }
 
     private static String where(Integer line, JsonProcessingException e) {
