@@ -25,12 +25,12 @@ public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, 
     public static final long MAX_BODY_CEILING = 1L << 30;
 
     public Limits {
-        positive("limits.maxBodyBytes", maxBodyBytes);
-        positive("limits.maxRecordBytes", maxRecordBytes);
-        positive("limits.maxHeaderBytes", maxHeaderBytes);
+        positive("limits.maxBody", maxBodyBytes);
+        positive("limits.maxRecord", maxRecordBytes);
+        positive("limits.maxHeader", maxHeaderBytes);
         positive("limits.maxConnections", maxConnections);
         positive("limits.maxJsonDepth", maxJsonDepth);
-        positive("limits.maxInFlightBytes", maxInFlightBytes);
+        positive("limits.maxInFlight", maxInFlightBytes);
         if (minFreeDiskBytes < 0) {
             throw new IllegalArgumentException("limits.minFreeDisk: must not be negative; got " + minFreeDiskBytes);
         }
@@ -42,12 +42,12 @@ public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, 
                     + " split larger loads into several requests");
         }
         if (maxInFlightBytes < maxBodyBytes) {
-            throw new IllegalArgumentException("limits.maxInFlightBytes (" + maxInFlightBytes + ") must be at least"
-                    + " limits.maxBodyBytes (" + maxBodyBytes + "), or no body of the largest size could be read");
+            throw new IllegalArgumentException("limits.maxInFlight (" + maxInFlightBytes + ") must be at least"
+                    + " limits.maxBody (" + maxBodyBytes + "), or no body of the largest size could be read");
         }
         if (maxRecordBytes > maxBodyBytes) {
-            throw new IllegalArgumentException("limits.maxRecordBytes (" + maxRecordBytes + ") must not exceed"
-                    + " limits.maxBodyBytes (" + maxBodyBytes + ")");
+            throw new IllegalArgumentException("limits.maxRecord (" + maxRecordBytes + ") must not exceed"
+                    + " limits.maxBody (" + maxBodyBytes + ")");
         }
     }
 

@@ -93,7 +93,7 @@ class ServerConfigFileTest {
 
     @Test
     void inconsistentLimitsAreRefusedNamingBoth() {
-        refused("limits: { maxBody: 1MiB, maxRecord: 2MiB }\n", "limits.maxRecordBytes", "limits.maxBodyBytes");
+        refused("limits: { maxBody: 1MiB, maxRecord: 2MiB }\n", "limits.maxRecord (", "limits.maxBody (");
     }
 
     @Test
