@@ -134,6 +134,8 @@ public final class FaucetServer implements AutoCloseable {
         cfg.http.prefer405over404 = true;
         cfg.jetty.modifyHttpConfiguration(h -> {
             h.setRequestHeaderSize(config.limits().maxHeaderBytes());
+            h.setMinRequestDataRate(config.limits().minDataRate());
+            h.setMinResponseDataRate(config.limits().minDataRate());
             h.setSendServerVersion(false);
         });
         cfg.jetty.addConnector(this::connector);

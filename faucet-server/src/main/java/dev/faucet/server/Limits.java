@@ -15,11 +15,14 @@ import java.time.Duration;
  * @param maxInFlightBytes bodies being read and committed at once, over all requests; past it ingest answers 503
  *                         with Retry-After, so memory stays bounded under any offered rate
  * @param minFreeDiskBytes below this much free disk ingest answers 503 with Retry-After
+ * @param minDataRate      bytes per second below which a request body (408) or a response being written is given up,
+ *                         so a client that trickles its body or never reads its answer cannot hold a thread for long
  */
 public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, Duration idleTimeout,
-        int maxConnections, int maxJsonDepth, long maxInFlightBytes, long minFreeDiskBytes) {
+        int maxConnections, int maxJsonDepth, long maxInFlightBytes, long minFreeDiskBytes, long minDataRate) {
+    public static final long DEFAULT_MIN_DATA_RATE = 1024;
     public static final Limits DEFAULTS = new Limits(16L << 20, 1 << 20, 16 << 10, Duration.ofSeconds(30), 1024, 64,
-            128L << 20, 256L << 20);
+            128L << 20, 256L << 20, DEFAULT_MIN_DATA_RATE);
 
     /** The largest body any configuration allows: bodies are read into one array. */
     public static final long MAX_BODY_CEILING = 1L << 30;
@@ -31,6 +34,10 @@ public record Limits(long maxBodyBytes, int maxRecordBytes, int maxHeaderBytes, 
         positive("limits.maxConnections", maxConnections);
         positive("limits.maxJsonDepth", maxJsonDepth);
         positive("limits.maxInFlight", maxInFlightBytes);
+        if (minDataRate < 0) {
+            throw new IllegalArgumentException("limits.minDataRate: must not be negative (0 turns it off); got "
+                    + minDataRate);
+        }
         if (minFreeDiskBytes < 0) {
             throw new IllegalArgumentException("limits.minFreeDisk: must not be negative; got " + minFreeDiskBytes);
         }

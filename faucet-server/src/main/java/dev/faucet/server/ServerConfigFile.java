@@ -29,7 +29,7 @@ public final class ServerConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> TOP = Set.of("limits", "backlog", "idempotency", "tokens", "tls");
     private static final Set<String> LIMITS = Set.of("maxBody", "maxRecord", "maxHeader", "idleTimeout",
-            "maxConnections", "maxJsonDepth", "maxInFlight", "minFreeDisk");
+            "maxConnections", "maxJsonDepth", "maxInFlight", "minFreeDisk", "minDataRate");
     private static final Set<String> BACKLOG = Set.of("maxRecords", "maxBytes", "policy", "waitTimeout", "retryAfter");
     private static final Set<String> IDEMPOTENCY = Set.of("window", "maxKeys");
     private static final Set<String> TOKEN = Set.of("name", "secret", "scopes");
@@ -96,7 +96,8 @@ public final class ServerConfigFile {
                 (int) number(n, "limits.maxConnections", d.maxConnections()),
                 (int) number(n, "limits.maxJsonDepth", d.maxJsonDepth()),
                 size(n, "limits.maxInFlight", d.maxInFlightBytes()),
-                size(n, "limits.minFreeDisk", d.minFreeDiskBytes()));
+                size(n, "limits.minFreeDisk", d.minFreeDiskBytes()),
+                size(n, "limits.minDataRate", d.minDataRate()));
     }
 
     private Backlog backlog(JsonNode n, Backlog d) {

@@ -168,7 +168,7 @@ class BackpressureTest {
         Limits d = Limits.DEFAULTS;
         server = FaucetServer.start(ServerConfig.of(dir).withPort(0).withLimits(new Limits(d.maxBodyBytes(),
                 d.maxRecordBytes(), d.maxHeaderBytes(), d.idleTimeout(), d.maxConnections(), d.maxJsonDepth(),
-                d.maxInFlightBytes(), Long.MAX_VALUE)));
+                d.maxInFlightBytes(), Long.MAX_VALUE, d.minDataRate())));
         URI base = server.uri();
         send(base, "POST", "/v1/topics", "application/json", "{\"name\":\"orders\"}");
 

@@ -32,7 +32,8 @@ class BadInputConnectionTest {
     private Api api;
 
     private void start(Duration idleTimeout, int maxConnections) throws IOException {
-        Limits limits = new Limits(MAX_BODY, 8 << 10, 4 << 10, idleTimeout, maxConnections, 64, 16L << 20, 0);
+        Limits limits = new Limits(MAX_BODY, 8 << 10, 4 << 10, idleTimeout, maxConnections, 64, 16L << 20, 0,
+                Limits.DEFAULT_MIN_DATA_RATE);
         server = FaucetServer.start(ServerConfig.of(dataDir).withPort(0).withLimits(limits));
         api = new Api(server.uri());
         api.createTopic("t", 1);
@@ -81,6 +82,35 @@ class BadInputConnectionTest {
             assertThat(answer.json().get("detail").asText()).contains("limits.idleTimeout");
             assertThat(answer.closed()).isTrue();
         }
+        assertThat(api.endOffsets("t")).containsExactly(0L);
+        api.publish("t", JSON_TYPE, "1");
+    }
+
+    @Test
+    void shouldGiveUpOnABodyTrickledBelowTheMinimumDataRateThoughEachByteBeatsTheIdleTimeout() throws Exception {
+        Limits limits = new Limits(MAX_BODY, 8 << 10, 4 << 10, IDLE, 64, 64, 16L << 20, 0, 100);
+        server = FaucetServer.start(ServerConfig.of(dataDir).withPort(0).withLimits(limits));
+        api = new Api(server.uri());
+        api.createTopic("t", 1);
+
+        long started = System.nanoTime();
+        try (Socket slow = RawHttp.connect(server.uri())) {
+            slow.getOutputStream().write(("POST /v1/topics/t/records HTTP/1.1\r\nHost: localhost\r\nContent-Type:"
+                    + " application/json\r\nContent-Length: 1000\r\n\r\n[").getBytes(StandardCharsets.ISO_8859_1));
+            boolean refused = false;
+            for (int i = 0; i < 40 && !refused; i++) {
+                Thread.sleep(200);
+                try {
+                    slow.getOutputStream().write("1,".getBytes(StandardCharsets.ISO_8859_1));
+                    slow.getOutputStream().flush();
+                } catch (IOException closed) {
+                    refused = true;
+                }
+                refused |= slow.getInputStream().available() > 0;
+            }
+            assertThat(refused).as("the server gave up on a 10 B/s body (limits.minDataRate 100 B/s)").isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         assertThat(api.endOffsets("t")).containsExactly(0L);
         api.publish("t", JSON_TYPE, "1");
     }

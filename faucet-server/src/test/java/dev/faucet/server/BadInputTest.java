@@ -51,7 +51,8 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Limits limits = new Limits(MAX_BODY, MAX_RECORD, MAX_HEADER, Duration.ofSeconds(30), 1024, 64, 64L << 20, 0);
+        Limits limits = new Limits(MAX_BODY, MAX_RECORD, MAX_HEADER, Duration.ofSeconds(30), 1024, 64, 64L << 20, 0,
+                Limits.DEFAULT_MIN_DATA_RATE);
         server = FaucetServer.start(ServerConfig.of(dataDir).withPort(0).withLimits(limits));
         api = new Api(server.uri());
     }

@@ -47,7 +47,7 @@ class ServerConfigFileTest {
                     scopes: [ "produce:orders*", "consume:*" ]
                 """, Map.of("INGEST_TOKEN", "from-the-environment-123"));
         assertThat(c.limits()).isEqualTo(new Limits(8L << 20, 512 << 10, 8 << 10, Duration.ofSeconds(10), 100, 32,
-                64L << 20, 1_000_000_000L));
+                64L << 20, 1_000_000_000L, Limits.DEFAULT_MIN_DATA_RATE));
         assertThat(c.backlog()).isEqualTo(new Backlog(5000, 10L << 20, Backlog.Policy.WAIT, Duration.ofSeconds(2),
                 Duration.ofSeconds(3)));
         assertThat(c.idempotency().window()).isEqualTo(Duration.ofMinutes(10));
