@@ -1,5 +1,6 @@
 package dev.faucet.server;
 
+import dev.faucet.server.cli.ProduceCommand;
 import dev.faucet.server.cli.TopicCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "faucet", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
         description = "Real-time event streaming for business data.",
-        subcommands = {ServerCommand.class, TopicCommand.class, HelpCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
