@@ -1,5 +1,6 @@
 package dev.faucet.server;
 
+import dev.faucet.server.cli.ConsumeCommand;
 import dev.faucet.server.cli.ProduceCommand;
 import dev.faucet.server.cli.TopicCommand;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "faucet", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
         description = "Real-time event streaming for business data.",
-        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, HelpCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
