@@ -1,5 +1,8 @@
 package dev.faucet.server;
 
+import dev.faucet.server.cli.ConsumeCommand;
+import dev.faucet.server.cli.ProduceCommand;
+import dev.faucet.server.cli.TopicCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -8,12 +11,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code faucet} command. Exit codes: 0 success, 1 the command failed (one line on stderr says why), 2 the
- * command line was wrong (the usage follows).
+ * The {@code faucet} command. Exit codes: 0 success, 1 the command failed (stderr says why, in lines that start
+ * with {@code faucet: }), 2 the command line was wrong (the usage follows).
  */
 @Command(name = "faucet", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
         description = "Real-time event streaming for business data.",
-        subcommands = {ServerCommand.class, HelpCommand.class})
+        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -22,8 +26,11 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, ready to {@code execute}; tests redirect its output with {@code setOut}/{@code setErr}. */
-    static CommandLine commandLine() {
+    /**
+     * The command line, ready to {@code execute}; tests redirect its output with {@code setOut}/{@code setErr} (and
+     * the client commands' tests, in their own package, give {@code produce} its input).
+     */
+    public static CommandLine commandLine() {
         return new CommandLine(new Main());
     }
 
