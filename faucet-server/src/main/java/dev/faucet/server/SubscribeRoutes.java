@@ -25,10 +25,13 @@ import java.util.function.BooleanSupplier;
  * <p>The connections of one group share the topic's partitions ({@link GroupMembers}); when one joins or leaves,
  * the partitions are dealt again and each connection continues from the group's committed offsets. A group new to
  * the topic starts at the end ({@code ?from=latest}, the default) or at the beginning ({@code ?from=earliest}).
- * Idle connections get a comment every {@value #HEARTBEAT_MS} ms, which also finds clients that went away.
+ * Idle connections get a comment every {@value #HEARTBEAT_MS} ms, which also finds clients that went away. With
+ * {@code ?max=N} the stream ends after N events, once they are confirmed (so a client that wants N records gets
+ * exactly those committed, not whatever else was in flight).
  */
 final class SubscribeRoutes {
-    private static final long HEARTBEAT_MS = 15_000;
+    /** Idle streams get a comment this often: it finds a client that went away within about two of these. */
+    private static final long HEARTBEAT_MS = 1_000;
     private static final long CONFIRM_MS = 200;
     /** Each subscription holds one of Jetty's threads (250 at most), so they are capped well below that. */
     static final int MAX_SUBSCRIPTIONS = 64;
@@ -65,6 +68,7 @@ final class SubscribeRoutes {
                     List.of(), Map.of("Retry-After", "5"));
         }
         GroupMembers.Member me = members.join(sub.topic(), sub.group(), sub.partitionCount());
+        signals.appended(sub.topic()); // wakes the group's other connections to take up the new deal
         try {
             OutputStream out = ctx.res().getOutputStream();
             out.write(": subscribed\n\n".getBytes(StandardCharsets.UTF_8));
@@ -79,7 +83,7 @@ final class SubscribeRoutes {
     }
 
     /** What a subscription asks for, once checked. */
-    private record Subscription(String topic, String group, boolean earliest, int partitionCount) {
+    private record Subscription(String topic, String group, boolean earliest, int partitionCount, long max) {
     }
 
     private Subscription start(Context ctx) {
@@ -100,7 +104,8 @@ final class SubscribeRoutes {
         ctx.res().setContentType("text/event-stream");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        return new Subscription(topic, group, from.equals("earliest"), info.config().partitions());
+        long max = RecordRoutes.longParam(ctx, "max", 0);
+        return new Subscription(topic, group, from.equals("earliest"), info.config().partitions(), max);
     }
 
     /**
@@ -114,18 +119,22 @@ final class SubscribeRoutes {
         Map<Integer, Long> next = new HashMap<>();
         Unconfirmed unconfirmed = new Unconfirmed();
         long generation = -1;
+        long left = sub.max() > 0 ? sub.max() : Long.MAX_VALUE;
         long lastWrite = System.currentTimeMillis();
         while (!closing.getAsBoolean() && runtime.topic(sub.topic()).isPresent()) {
             if (generation != me.generation()) {
+                // A new deal: write soon, so that a connection that went away is found and its partitions freed.
+                lastWrite = generation < 0 ? lastWrite : 0;
                 generation = me.generation();
                 unconfirmed.clear();
                 next = positions(sub.topic(), sub.group(), me.partitions(), sub.earliest());
             }
             Map<Integer, Long> delivered = new HashMap<>();
-            String events = events(sub.topic(), next, delivered);
+            StringBuilder events = new StringBuilder();
+            left -= events(sub.topic(), next, delivered, events, left);
             long now = System.currentTimeMillis();
             if (!events.isEmpty() || unconfirmed.due(now) || now - lastWrite >= HEARTBEAT_MS) {
-                out.write((events.isEmpty() ? ": ok\n\n" : events).getBytes(StandardCharsets.UTF_8));
+                out.write((events.isEmpty() ? ": ok\n\n" : events.toString()).getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 lastWrite = now;
                 Map<Integer, Long> confirmed = unconfirmed.wrote(delivered, now);
@@ -137,21 +146,32 @@ final class SubscribeRoutes {
                     continue;
                 }
             }
+            if (left == 0 && unconfirmed.isEmpty()) {
+                return; // ?max= events delivered and confirmed: the stream ends
+            }
             signals.await(sub.topic(), unconfirmed.waitMs(now, IDLE_WAIT_MS));
         }
     }
 
-    /** The events of the next records of each partition; {@code delivered} gets each partition's next offset. */
-    private String events(String topic, Map<Integer, Long> next, Map<Integer, Long> delivered) {
-        StringBuilder events = new StringBuilder();
+    /**
+     * Appends the events of the next records of each partition, at most {@code left}; {@code delivered} gets each
+     * partition's next offset. Returns how many.
+     */
+    private int events(String topic, Map<Integer, Long> next, Map<Integer, Long> delivered, StringBuilder events,
+            long left) {
+        int count = 0;
         for (Map.Entry<Integer, Long> e : next.entrySet()) {
-            for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), BATCH)) {
+            if (count >= left) {
+                break;
+            }
+            for (LogRecord r : runtime.read(topic, e.getKey(), e.getValue(), (int) Math.min(BATCH, left - count))) {
                 events.append("id: ").append(r.partition()).append(':').append(r.offset()).append('\n')
                         .append("data: ").append(RecordJson.toString(topic, r)).append("\n\n");
                 delivered.put(r.partition(), r.offset() + 1);
+                count++;
             }
         }
-        return events.toString();
+        return count;
     }
 
     /**
@@ -173,6 +193,10 @@ final class SubscribeRoutes {
 
         void clear() {
             rounds.clear();
+        }
+
+        boolean isEmpty() {
+            return rounds.isEmpty();
         }
 
         /** True when a write now would confirm something. */

@@ -11,11 +11,13 @@ import java.time.Duration;
  *
  * <p>It stops after {@code --max} records; with {@code follow} it runs until killed, reconnecting if the connection
  * drops; otherwise it stops once no event has arrived for {@link #IDLE} (the server sends what it has at once, so a
- * second of silence means caught up). The server commits the group's position when it has sent events, not when this
- * client has printed them: records it sent past {@code --max} count as delivered to the group.
+ * second of silence means caught up). The server commits the group's position for events that a later write shows
+ * this client still received; with {@code --max} it asks the server for only that many ({@code &max=}) and reads on
+ * until the server has confirmed them and ends the stream, so the group's next run starts right after them.
  */
 final class GroupSubscription {
     static final Duration IDLE = Duration.ofSeconds(1);
+    private static final Duration CONFIRMATION = Duration.ofSeconds(5);
 
     private final FaucetClient client;
     private final String path;
@@ -36,7 +38,8 @@ final class GroupSubscription {
         while (true) {
             long before = printer.printed();
             Ending ending;
-            try (EventStream events = EventStream.open(client, path)) {
+            String asked = printer.remaining() == Long.MAX_VALUE ? path : path + "&max=" + printer.remaining();
+            try (EventStream events = EventStream.open(client, asked)) {
                 ending = drain(events, follow);
             }
             printer.flush();
@@ -69,6 +72,12 @@ final class GroupSubscription {
             if (!events.hasNext()) {
                 printer.flush();
             }
+        }
+        printer.flush();
+        // The server ends a ?max= stream once it has confirmed the events (a write at least 200 ms after them);
+        // leaving earlier would leave them unconfirmed, to be sent again on the next run.
+        if (printer.remaining() == 0) {
+            events.next(CONFIRMATION); // the end of the stream, or nothing more within the time
         }
         return Ending.DONE;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +69,6 @@ class CliGroupConsumeTest {
     }
 
     @Test
-    @Disabled("server: a subscription whose client has gone keeps its partitions until a write to it fails (up to"
-            + " the 15 s heartbeat), and the first such write is committed as delivered; see the CLI report")
     void shouldResumeAGroupWhereItsLastRunStopped() {
         produce(1, 10);
         Cli.Result first = server.faucet("consume", "orders", "--group", "billing", "--from-beginning");
@@ -81,6 +78,16 @@ class CliGroupConsumeTest {
 
         assertThat(CliServer.ns(first)).hasSize(10);
         assertThat(CliServer.ns(second)).containsExactlyInAnyOrder(11, 12, 13, 14, 15);
+    }
+
+    @Test
+    void shouldContinueAfterExactlyTheRecordsAMaxRunPrinted() {
+        produce(1, 10);
+        Cli.Result first = server.faucet("consume", "orders", "--group", "audit", "--from-beginning", "--max", "4");
+        Cli.Result rest = server.faucet("consume", "orders", "--group", "audit");
+
+        assertThat(CliServer.ns(first)).hasSize(4);
+        assertThat(CliServer.ns(rest)).hasSize(6).doesNotContainAnyElementsOf(CliServer.ns(first));
     }
 
     @Test
