@@ -105,6 +105,11 @@ public final class FaucetServer implements AutoCloseable {
 
     private void open() throws IOException {
         PipelineRuntime opened = opener.open(config);
+        if (opened instanceof EmbeddedRuntime embedded) {
+            for (String note : embedded.recoveryNotes()) {
+                LOG.info("recovery: {}", note);
+            }
+        }
         runtime = opened;
         ServerMetrics[] metrics = new ServerMetrics[1];
         Admission admission = new Admission(opened, config.limits(), config.backlog(), r -> metrics[0].refused(r));

@@ -314,6 +314,10 @@ public final class IdempotencyStore {
                 } else {
                     committed.put(e.getKey(), found);
                     resolved++;
+                    if (writeResolutions) {
+                        // Written back, so the next start need not scan for it again.
+                        writeResolution(e.getKey(), found.fingerprint(), found.positions(), found.atMs());
+                    }
                 }
             }
         }
