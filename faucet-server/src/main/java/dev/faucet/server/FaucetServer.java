@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -139,11 +140,13 @@ public final class FaucetServer implements AutoCloseable {
         cfg.http.prefer405over404 = true;
         cfg.jetty.modifyHttpConfiguration(h -> {
             h.setRequestHeaderSize(config.limits().maxHeaderBytes());
-            h.setMinRequestDataRate(config.limits().minDataRate());
-            h.setMinResponseDataRate(config.limits().minDataRate());
             h.setSendServerVersion(false);
         });
         cfg.jetty.addConnector(this::connector);
+        if (config.limits().minDataRate() > 0) {
+            long rate = config.limits().minDataRate();
+            cfg.jetty.modifyServletContextHandler(h -> h.insertHandler(new MinimumDataRateHandler(rate, rate)));
+        }
         cfg.jetty.modifyServer(s -> {
             s.addBean(new NetworkConnectionLimit(config.limits().maxConnections(), s));
             s.setErrorHandler(new Problems.JettyErrors(config.limits().maxHeaderBytes()));
