@@ -124,10 +124,14 @@ final class SubscribeRoutes {
         while (!closing.getAsBoolean() && runtime.topic(sub.topic()).isPresent()) {
             if (generation != me.generation()) {
                 // A new deal: write soon, so that a connection that went away is found and its partitions freed.
+                // Partitions this connection keeps continue where it is; new ones start at the group's position.
                 lastWrite = generation < 0 ? lastWrite : 0;
                 generation = me.generation();
-                unconfirmed.clear();
-                next = positions(sub.topic(), sub.group(), me.partitions(), sub.earliest());
+                List<Integer> owned = me.partitions();
+                next.keySet().retainAll(owned);
+                unconfirmed.retain(owned);
+                List<Integer> added = owned.stream().filter(p -> !next.containsKey(p)).toList();
+                next.putAll(positions(sub.topic(), sub.group(), added, sub.earliest()));
             }
             Map<Integer, Long> delivered = new HashMap<>();
             StringBuilder events = new StringBuilder();
@@ -191,8 +195,12 @@ final class SubscribeRoutes {
             }
         }
 
-        void clear() {
-            rounds.clear();
+        /** Forgets what was sent from partitions this connection no longer owns. */
+        void retain(List<Integer> partitions) {
+            for (Round r : rounds) {
+                r.next.keySet().retainAll(partitions);
+            }
+            rounds.removeIf(r -> r.next.isEmpty());
         }
 
         boolean isEmpty() {
