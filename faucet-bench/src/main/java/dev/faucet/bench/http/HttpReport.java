@@ -21,15 +21,19 @@ final class HttpReport {
 
     private static final String HEADER = """
             | runtime | mode | conns | max req/s | max records/s | p99 at max ms | offered req/s | req/s | p50 ms \
-            | p99 ms | p99.9 ms | server CPU | load CPU | others CPU | errors |
-            |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|""";
+            | p99 ms | p99.9 ms | server CPU | load CPU | kernel CPU | others CPU | errors |
+            |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|""";
+
+    /** A row whose measurement shared the machine with more than this many cores of other work is marked. */
+    static final double BUSY_CORES = 0.25;
 
     private HttpReport() {
     }
 
     static void printRound(RunConfig c, int round, List<HttpRun.Measured> measured) {
-        System.out.printf("%nRun %d of %d (CPU in cores of %d, at %.0f%% of max):%n%n%s%n", round, c.repeat(),
-                Runtime.getRuntime().availableProcessors(), c.fraction() * 100, HEADER);
+        System.out.printf("%nRun %d of %d (CPU in cores of %d, during the max run; (busy): other work took more than"
+                + " %.2f cores in the max or the %.0f%% run):%n%n%s%n", round, c.repeat(),
+                Runtime.getRuntime().availableProcessors(), BUSY_CORES, c.fraction() * 100, HEADER);
         measured.forEach(m -> System.out.println(row(m)));
         printRatios(List.of(measured));
     }
@@ -55,10 +59,11 @@ final class HttpReport {
                 "| %,.0f | %,.0f | %.2f | %.2f | %.2f ", p.rate(), p.requestsPerSecond(), p.p50Ms(), p.p99Ms(),
                 p.p999Ms());
         String errors = x.errorText() + (p == null ? "" : " / " + p.errorText());
+        boolean busy = x.cpu().others() > BUSY_CORES || p != null && p.cpu().others() > BUSY_CORES;
         return String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %,.0f | %.2f ", m.runtime(), m.mode().label(),
                 x.connections(), x.requestsPerSecond(), x.recordsPerSecond(), x.p99Ms()) + part
-                + String.format(Locale.ROOT, "| %.2f | %.2f | %.2f | %s |", x.cpu().server(), x.cpu().client(),
-                x.cpu().others(), errors);
+                + String.format(Locale.ROOT, "| %.2f | %.2f | %.2f | %.2f%s | %s |", x.cpu().server(),
+                x.cpu().client(), x.cpu().kernel(), x.cpu().others(), busy ? " (busy)" : "", errors);
     }
 
     /** Durable max over no-op max, per run: the comparison the issue asks for is within one run. */
@@ -135,7 +140,7 @@ final class HttpReport {
                 Math.round(m(rs, LoadResult::recordsPerSecond) * seconds), m(rs, LoadResult::p50Ms),
                 m(rs, LoadResult::p99Ms), m(rs, LoadResult::p999Ms), m(rs, LoadResult::maxMs), errors,
                 new ProcCpu.Usage(m(rs, r -> r.cpu().server()), m(rs, r -> r.cpu().client()),
-                        m(rs, r -> r.cpu().machine())));
+                        m(rs, r -> r.cpu().kernel()), m(rs, r -> r.cpu().machine())));
     }
 
     private static double m(List<LoadResult> rs, ToDoubleFunction<LoadResult> f) {

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * {@code http}: the whole HTTP ingest benchmark in one command. For each repetition and each runtime (the no-op
  * baseline first, then the durable log), it starts a server process ({@link BenchServer}) and, one after the other,
  * load generator processes ({@link LoadGenerator}) for each mode: closed loop for the maximum, then open loop at a
- * fraction of that maximum for latency. Every process it starts is ended before the next server starts, and all of
+ * fraction of that maximum for latency. With {@code --settle}, each server and each load waits for a quiet machine
+ * first (the idle server does not count). Every process it starts is ended before the next server starts, and all of
  * them when the run ends or is interrupted. Only loopback is used.
  */
 final class HttpRun {
@@ -71,9 +72,9 @@ final class HttpRun {
             String port = server.awaitLine(BenchServer.PORT, SERVER_START_MS).split(" ")[1];
             URI url = URI.create("http://127.0.0.1:" + port);
             for (LoadConfig.Mode mode : c.modes()) {
-                LoadResult max = load(c.load(url, server.pid(), mode, 0));
+                LoadResult max = load(c, c.load(url, server.pid(), mode, 0));
                 LoadResult part = max.requests() == 0 ? null
-                        : load(c.load(url, server.pid(), mode, max.requestsPerSecond() * c.fraction()));
+                        : load(c, c.load(url, server.pid(), mode, max.requestsPerSecond() * c.fraction()));
                 out.add(new Measured(runtime, mode, max, part));
             }
         } finally {
@@ -84,7 +85,20 @@ final class HttpRun {
         return out;
     }
 
-    private static LoadResult load(LoadConfig load) throws IOException, InterruptedException {
+    /** Runs one load; again, up to {@code --retry-busy} times, while other users' work disturbed it. */
+    private static LoadResult load(RunConfig c, LoadConfig load) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            ProcCpu.awaitQuiet(c.settleSeconds());
+            LoadResult r = loadOnce(load);
+            if (r.cpu().others() <= HttpReport.BUSY_CORES || attempt >= c.retries()) {
+                return r;
+            }
+            System.out.printf("    (other work took %.2f cores during that measurement: measuring again)%n",
+                    r.cpu().others());
+        }
+    }
+
+    private static LoadResult loadOnce(LoadConfig load) throws IOException, InterruptedException {
         long timeoutMs = load.warmup().toMillis() + load.duration().toMillis() + LOAD_GRACE_MS;
         try (ChildJvm child = ChildJvm.start("load", LOAD_FLAGS, "http-load", load.toArgs())) {
             LoadResult r = LoadResult.parse(child.awaitLine(LoadResult.PREFIX, timeoutMs));

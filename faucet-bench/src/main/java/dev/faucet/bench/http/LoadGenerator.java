@@ -111,9 +111,9 @@ final class LoadGenerator {
                         + Math.round(c.rate()) + " requests/s", c.warmup(), c.duration(), c.url());
         LoadResult r = run(c);
         System.out.printf("  %,.0f requests/s, %,.0f records/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                + " max %.2f ms; errors %s; CPU server %.2f, load generator %.2f, machine %.2f cores%n",
+                + " max %.2f ms; errors %s; CPU server %.2f, load generator %.2f, kernel %.2f, others %.2f cores%n",
                 r.requestsPerSecond(), r.recordsPerSecond(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(),
-                r.errorText(), r.cpu().server(), r.cpu().client(), r.cpu().machine());
+                r.errorText(), r.cpu().server(), r.cpu().client(), r.cpu().kernel(), r.cpu().others());
         System.out.println(r.line());
     }
 }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param requests requests answered 200 within the window
  * @param p50Ms latency percentiles of 200 answers: from the send (closed loop) or the due time (open loop)
  * @param errors non-200 answers by status, I/O errors ({@code io}, {@code timeout}) and wrong answers
- * @param cpu cores used by the server, the load generator and everything else over the window
+ * @param cpu cores used by the server, the load generator, the kernel and the machine over the window
  */
 record LoadResult(String mode, int connections, double rate, double seconds, long requests, long records,
         double p50Ms, double p99Ms, double p999Ms, double maxMs, Map<String, Long> errors, ProcCpu.Usage cpu) {
@@ -41,9 +41,9 @@ record LoadResult(String mode, int connections, double rate, double seconds, lon
 
     String line() {
         return PREFIX + String.format(Locale.ROOT, "mode=%s connections=%d rate=%.1f seconds=%.3f requests=%d"
-                + " records=%d p50=%.3f p99=%.3f p999=%.3f max=%.3f serverCpu=%.2f clientCpu=%.2f machineCpu=%.2f"
-                + " errors=%s", mode, connections, rate, seconds, requests, records, p50Ms, p99Ms, p999Ms, maxMs,
-                cpu.server(), cpu.client(), cpu.machine(), errorText());
+                + " records=%d p50=%.3f p99=%.3f p999=%.3f max=%.3f serverCpu=%.2f clientCpu=%.2f kernelCpu=%.2f"
+                + " machineCpu=%.2f errors=%s", mode, connections, rate, seconds, requests, records, p50Ms, p99Ms,
+                p999Ms, maxMs, cpu.server(), cpu.client(), cpu.kernel(), cpu.machine(), errorText());
     }
 
     static LoadResult parse(String line) {
@@ -63,7 +63,7 @@ record LoadResult(String mode, int connections, double rate, double seconds, lon
         return new LoadResult(f.get("mode"), Integer.parseInt(f.get("connections")), d(f, "rate"), d(f, "seconds"),
                 Long.parseLong(f.get("requests")), Long.parseLong(f.get("records")), d(f, "p50"), d(f, "p99"),
                 d(f, "p999"), d(f, "max"), errors, new ProcCpu.Usage(d(f, "serverCpu"), d(f, "clientCpu"),
-                d(f, "machineCpu")));
+                d(f, "kernelCpu"), d(f, "machineCpu")));
     }
 
     private static double d(Map<String, String> f, String key) {

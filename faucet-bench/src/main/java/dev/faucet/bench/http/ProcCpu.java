@@ -3,11 +3,13 @@ package dev.faucet.bench.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
- * CPU used by the server process, the load generator (this process) and the whole machine between two samples,
- * from {@code /proc}: it shows how the 2 cores were shared, and how much other users' work took. Values are -1
- * where the platform does not tell (not Linux, or the process is gone).
+ * CPU used between two samples by the server process, the load generator (this process), the kernel on behalf of
+ * everyone (its own threads, such as writeback and the file system journal, plus interrupt and softirq time, where
+ * loopback TCP is partly processed) and the whole machine, from {@code /proc}. What is left is other users' work on
+ * the shared cores. Values are -1 where the platform does not tell (not Linux, or the process is gone).
  */
 final class ProcCpu {
     /** {@code USER_HZ}, the unit of {@code /proc} CPU times; 100 on Linux. */
@@ -17,21 +19,25 @@ final class ProcCpu {
     }
 
     /** Cores used over an interval (1.0 = one core busy the whole time). */
-    record Usage(double server, double client, double machine) {
-        /** Cores used by everything else: other users, the kernel's own threads, interrupts. */
+    record Usage(double server, double client, double kernel, double machine) {
+        /** Cores used by everything else: other users' processes. */
         double others() {
-            return server < 0 || client < 0 || machine < 0 ? -1 : Math.max(0, machine - server - client);
+            return server < 0 || client < 0 || kernel < 0 || machine < 0 ? -1
+                    : Math.max(0, machine - server - client - kernel);
         }
     }
 
-    record Sample(long wallNanos, long serverTicks, long clientTicks, long machineBusy, long machineTotal) {
+    record Sample(long wallNanos, long serverTicks, long clientTicks, long kernelTicks, long[] machine) {
         Usage until(Sample end) {
             double wall = (end.wallNanos - wallNanos) / 1e9;
-            double total = end.machineTotal - machineTotal;
-            double machine = machineTotal < 0 || total <= 0 ? -1
-                    : (end.machineBusy - machineBusy) / total * Runtime.getRuntime().availableProcessors();
+            double total = end.machine[2] - machine[2];
+            int cores = Runtime.getRuntime().availableProcessors();
+            boolean known = machine[2] >= 0 && end.machine[2] >= 0 && total > 0;
+            double busy = known ? (end.machine[0] - machine[0]) / total * cores : -1;
+            double interrupts = known ? (end.machine[1] - machine[1]) / total * cores : -1;
+            double threads = cores(kernelTicks, end.kernelTicks, wall);
             return new Usage(cores(serverTicks, end.serverTicks, wall), cores(clientTicks, end.clientTicks, wall),
-                    machine);
+                    threads < 0 || interrupts < 0 ? -1 : threads + interrupts, busy);
         }
 
         private static double cores(long start, long end, double wallSeconds) {
@@ -41,9 +47,8 @@ final class ProcCpu {
 
     /** A sample of the server process {@code serverPid} ({@code -1}: unknown), this process and the machine. */
     static Sample sample(long serverPid) {
-        long[] machine = machine();
         return new Sample(System.nanoTime(), serverPid < 0 ? -1 : ticks(Path.of("/proc", Long.toString(serverPid),
-                "stat")), ticks(Path.of("/proc/self/stat")), machine[0], machine[1]);
+                "stat")), ticks(Path.of("/proc/self/stat")), kernelThreadTicks(), machine());
     }
 
     /**
@@ -55,16 +60,17 @@ final class ProcCpu {
         double busy = -1;
         int cores = Runtime.getRuntime().availableProcessors();
         while (System.nanoTime() < deadline) {
-            Sample a = sample(-1);
+            long[] a = machine();
             Thread.sleep(1000);
-            busy = a.until(sample(-1)).machine() / cores;
+            long[] b = machine();
+            busy = a[2] < 0 || b[2] <= a[2] ? -1 : (double) (b[0] - a[0]) / (b[2] - a[2]);
             if (busy >= 0 && busy < 0.25) {
                 return;
             }
         }
         if (maxSeconds > 0) {
-            System.out.printf("(the machine stayed busy, %.0f%% of all cores, for %d s: measuring anyway)%n",
-                    busy * 100, maxSeconds);
+            System.out.printf("(the machine stayed busy, %.0f%% of %d cores, for %d s: measuring anyway)%n",
+                    busy * 100, cores, maxSeconds);
         }
     }
 
@@ -81,15 +87,40 @@ final class ProcCpu {
     /** User and system ticks of the process whose {@code stat} file this is: fields 14 and 15 of proc(5). */
     private static long ticks(Path stat) {
         try {
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+            String[] f = statFields(stat);
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
         } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
 
-    /** Busy and total ticks of all cores, from the first line of {@code /proc/stat}. */
+    /** The fields of a {@code /proc/PID/stat} file from field 3 on (the name may hold spaces). */
+    private static String[] statFields(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        return s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+    }
+
+    /** Ticks of every kernel thread: {@code kthreadd} (pid 2) and its children. */
+    private static long kernelThreadTicks() {
+        long total = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String[] f = statFields(p.resolve("stat"));
+                    if (p.getFileName().toString().equals("2") || f[1].equals("2")) {
+                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Busy, interrupt (irq and softirq) and total ticks of all cores, from the first line of {@code /proc/stat}. */
     private static long[] machine() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -98,9 +129,9 @@ final class ProcCpu {
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {total - idle, total};
+            return new long[] {total - idle, Long.parseLong(f[6]) + Long.parseLong(f[7]), total};
         } catch (IOException | RuntimeException e) {
-            return new long[] {-1, -1};
+            return new long[] {-1, -1, -1};
         }
     }
 }

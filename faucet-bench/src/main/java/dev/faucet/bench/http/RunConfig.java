@@ -12,12 +12,14 @@ import java.util.List;
  *
  * @param serverJvm extra JVM flags for the server process (e.g. a JFR recording), split on spaces
  * @param fraction the share of the measured maximum offered open-loop for the latency figures
- * @param settleSeconds before each server start, wait up to this long for the machine to be quiet
+ * @param settleSeconds before each server start and each load, wait up to this long for the machine to be quiet
+ * @param retries how often a measurement is taken again when other users' work took more than
+ *     {@link HttpReport#BUSY_CORES} during it
  * @param dir where the durable log goes; {@code null} for a fresh directory under {@code ./target/bench}
  */
 record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleConnections, int batchConnections,
         int batch, int recordBytes, int partitions, Duration warmup, Duration duration, int repeat, double fraction,
-        int settleSeconds, Path dir, boolean keep, String heap, List<String> serverJvm) {
+        int settleSeconds, int retries, Path dir, boolean keep, String heap, List<String> serverJvm) {
 
     static final String USAGE = """
             usage: BenchMain http [options]
@@ -32,7 +34,8 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
               --duration D            each measurement (20s)
               --repeat N              whole runs, medians printed (1)
               --fraction F            open-loop rate for latency, as a share of the measured max (0.5)
-              --settle N              before each server start wait up to N s for a quiet machine (0)
+              --settle N              before each server start and load wait up to N s for a quiet machine (0)
+              --retry-busy N          measure again, up to N times, when other work took > 0.25 cores (0)
               --heap SIZE             the server's fixed heap, -Xms and -Xmx (1g)
               --server-jvm "FLAGS"    more JVM flags for the server, e.g. a JFR recording
               --dir PATH              data directory (default: fresh dir under ./target/bench, deleted afterwards)
@@ -56,7 +59,7 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
                 f.integer("batch-connections", 8), f.integer("batch", 1000), f.integer("record-bytes", 200),
                 f.integer("partitions", 1), f.duration("warmup", Duration.ofSeconds(5)),
                 f.duration("duration", Duration.ofSeconds(20)), f.integer("repeat", 1),
-                Double.parseDouble(f.string("fraction", "0.5")), f.integer("settle", 0),
+                Double.parseDouble(f.string("fraction", "0.5")), f.integer("settle", 0), f.integer("retry-busy", 0),
                 dir == null ? null : Path.of(dir), f.present("keep"), f.string("heap", "1g"),
                 serverJvm.isEmpty() ? List.of() : List.of(serverJvm.split("\\s+")));
         f.done();

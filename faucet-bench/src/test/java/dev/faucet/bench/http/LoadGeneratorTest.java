@@ -78,7 +78,7 @@ class LoadGeneratorTest {
     @Test
     void shouldReadBackTheResultLineItPrints() {
         LoadResult r = new LoadResult("batch", 8, 350.5, 20, 7000, 7_000_000, 1.5, 9.25, 12.5, 30, Map.of("503", 3L,
-                "io", 1L), new ProcCpu.Usage(1.2, 0.3, 1.9));
+                "io", 1L), new ProcCpu.Usage(1.2, 0.3, 0.25, 1.9));
 
         LoadResult back = LoadResult.parse(r.line());
 
