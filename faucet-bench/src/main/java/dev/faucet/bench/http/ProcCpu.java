@@ -100,23 +100,29 @@ final class ProcCpu {
         return s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
     }
 
-    /** Ticks of every kernel thread: {@code kthreadd} (pid 2) and its children. */
+    /** Ticks of every kernel thread: {@code kthreadd} (pid 2) and its children; a scan that fails is retried. */
     private static long kernelThreadTicks() {
-        long total = 0;
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String[] f = statFields(p.resolve("stat"));
-                    if (p.getFileName().toString().equals("2") || f[1].equals("2")) {
-                        total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the process ended meanwhile
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                long total = 0;
+                for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    total += kernelThreadTicks(p);
                 }
+                return total;
+            } catch (IOException | RuntimeException e) {
+                // a process ended while /proc was listed: scan again
             }
-            return total;
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        }
+        return -1;
+    }
+
+    private static long kernelThreadTicks(Path proc) {
+        try {
+            String[] f = statFields(proc.resolve("stat"));
+            boolean kernel = proc.getFileName().toString().equals("2") || f[1].equals("2");
+            return kernel ? Long.parseLong(f[11]) + Long.parseLong(f[12]) : 0;
+        } catch (IOException | RuntimeException gone) {
+            return 0;
         }
     }
 
