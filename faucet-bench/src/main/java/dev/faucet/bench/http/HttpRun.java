@@ -37,9 +37,10 @@ final class HttpRun {
                 LocalDateTime.now().withNano(0), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), ProcCpu.loadAverage());
         System.out.printf("server JVM %s; load generator JVM %s; %d+%d connections, batches of %d x %d-byte records,"
-                + " %d partition(s); %s warm-up, %s measured; latency at %.0f%% of max%n", c.serverFlags(),
-                LOAD_FLAGS, c.singleConnections(), c.batchConnections(), c.batch(), c.recordBytes(),
-                c.partitions(), c.warmup(), c.duration(), c.fraction() * 100);
+                + " %d partition(s); server warm-up %d s per mode, then %d s warm-up and %d s measured per load;"
+                + " latency at %.0f%% of max%n", c.serverFlags(), LOAD_FLAGS, c.singleConnections(),
+                c.batchConnections(), c.batch(), c.recordBytes(), c.partitions(), c.serverWarmup().toSeconds(),
+                c.warmup().toSeconds(), c.duration().toSeconds(), c.fraction() * 100);
         Path base = c.dir() != null ? c.dir() : Path.of("target", "bench");
         Files.createDirectories(base);
         Path root = Files.createTempDirectory(base.toAbsolutePath(), "http-");
@@ -71,6 +72,12 @@ final class HttpRun {
                 List.of("--runtime", runtime, "--data", data.toString(), "--port", "0", "--stdin"))) {
             String port = server.awaitLine(BenchServer.PORT, SERVER_START_MS).split(" ")[1];
             URI url = URI.create("http://127.0.0.1:" + port);
+            if (!c.serverWarmup().isZero()) {
+                System.out.printf("  warming the server up: %s of each mode, not measured%n", c.serverWarmup());
+                for (LoadConfig.Mode mode : c.modes()) {
+                    loadOnce(c.serverWarmupLoad(url, mode));
+                }
+            }
             for (LoadConfig.Mode mode : c.modes()) {
                 LoadResult max = load(c, c.load(url, server.pid(), mode, 0));
                 LoadResult part = max.requests() == 0 ? null

@@ -10,6 +10,8 @@ import java.util.List;
  * server process and, against it, load generator processes for each mode at the maximum and then at
  * {@code fraction} of it.
  *
+ * @param serverWarmup load of each mode a fresh server gets before any measurement, so the JIT compiler has
+ *     compiled the server's hot paths (on 2 cores its compiler threads take a good part of a core for a while)
  * @param serverJvm extra JVM flags for the server process (e.g. a JFR recording), split on spaces
  * @param fraction the share of the measured maximum offered open-loop for the latency figures
  * @param settleSeconds before each server start and each load, wait up to this long for the machine to be quiet
@@ -18,7 +20,8 @@ import java.util.List;
  * @param dir where the durable log goes; {@code null} for a fresh directory under {@code ./target/bench}
  */
 record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleConnections, int batchConnections,
-        int batch, int recordBytes, int partitions, Duration warmup, Duration duration, int repeat, double fraction,
+        int batch, int recordBytes, int partitions, Duration serverWarmup, Duration warmup, Duration duration,
+        int repeat, double fraction,
         int settleSeconds, int retries, Path dir, boolean keep, String heap, List<String> serverJvm) {
 
     static final String USAGE = """
@@ -30,6 +33,7 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
               --batch N               records per batch request (1000)
               --record-bytes N        bytes per record value (200)
               --partitions N          partitions of the topic (1)
+              --server-warmup D       load of each mode a fresh server gets before it is measured (15s)
               --warmup D              load before each measurement (5s)
               --duration D            each measurement (20s)
               --repeat N              whole runs, medians printed (1)
@@ -57,7 +61,8 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
         String serverJvm = f.string("server-jvm", "").trim();
         RunConfig c = new RunConfig(runtimes, modes, f.integer("single-connections", 64),
                 f.integer("batch-connections", 8), f.integer("batch", 1000), f.integer("record-bytes", 200),
-                f.integer("partitions", 1), f.duration("warmup", Duration.ofSeconds(5)),
+                f.integer("partitions", 1), f.duration("server-warmup", Duration.ofSeconds(15)),
+                f.duration("warmup", Duration.ofSeconds(5)),
                 f.duration("duration", Duration.ofSeconds(20)), f.integer("repeat", 1),
                 Double.parseDouble(f.string("fraction", "0.5")), f.integer("settle", 0), f.integer("retry-busy", 0),
                 dir == null ? null : Path.of(dir), f.present("keep"), f.string("heap", "1g"),
@@ -77,6 +82,12 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
     LoadConfig load(java.net.URI url, long serverPid, LoadConfig.Mode mode, double rate) {
         return new LoadConfig(url, "bench", partitions, mode, connections(mode), warmup, duration, rate, batch,
                 recordBytes, serverPid);
+    }
+
+    /** A closed-loop load of {@code serverWarmup}, not measured: it warms a fresh server up. */
+    LoadConfig serverWarmupLoad(java.net.URI url, LoadConfig.Mode mode) {
+        return new LoadConfig(url, "bench", partitions, mode, connections(mode), Duration.ZERO, serverWarmup, 0, batch,
+                recordBytes, -1);
     }
 
     /** The server's JVM flags: a fixed heap, the launcher's flags, then any extra ones. */
