@@ -1,6 +1,7 @@
 package dev.faucet.bench.http;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ final class LoadGenerator {
         threads.forEach(Thread::start);
         LoadWorker.parkUntil(window.startNs());
         ProcCpu.Sample before = ProcCpu.sample(c.serverPid());
+        System.out.println("  measuring from " + Instant.now() + " (UTC; to match with a profile of the server)");
         LoadWorker.parkUntil(window.endNs());
         ProcCpu.Usage cpu = before.until(ProcCpu.sample(c.serverPid()));
         join(threads, window);

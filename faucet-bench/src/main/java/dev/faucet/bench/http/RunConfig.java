@@ -33,7 +33,7 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
               --batch N               records per batch request (1000)
               --record-bytes N        bytes per record value (200)
               --partitions N          partitions of the topic (1)
-              --server-warmup D       load of each mode a fresh server gets before it is measured (15s)
+              --server-warmup D       load of each mode a fresh server gets before it is measured (30s)
               --warmup D              load before each measurement (5s)
               --duration D            each measurement (20s)
               --repeat N              whole runs, medians printed (1)
@@ -61,7 +61,7 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
         String serverJvm = f.string("server-jvm", "").trim();
         RunConfig c = new RunConfig(runtimes, modes, f.integer("single-connections", 64),
                 f.integer("batch-connections", 8), f.integer("batch", 1000), f.integer("record-bytes", 200),
-                f.integer("partitions", 1), f.duration("server-warmup", Duration.ofSeconds(15)),
+                f.integer("partitions", 1), f.duration("server-warmup", Duration.ofSeconds(30)),
                 f.duration("warmup", Duration.ofSeconds(5)),
                 f.duration("duration", Duration.ofSeconds(20)), f.integer("repeat", 1),
                 Double.parseDouble(f.string("fraction", "0.5")), f.integer("settle", 0), f.integer("retry-busy", 0),
