@@ -1,5 +1,6 @@
 package dev.faucet.bench;
 
+import dev.faucet.bench.http.HttpBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,15 +9,27 @@ import java.util.List;
 import org.openjdk.jmh.Main;
 
 /**
- * The log benchmark: {@code disk}, {@code log-append}, {@code log-read}, {@code log-recovery}, {@code all}, and
+ * The benchmarks: {@code disk}, {@code log-append}, {@code log-read}, {@code log-recovery}, {@code all}, and
  * {@code jmh} (the JMH benchmarks, JMH's own options follow). Every log command first measures the machine baseline
- * in the same run and prints the log's figures next to it. See {@code docs/benchmarks.md}.
+ * in the same run and prints the log's figures next to it. {@code http}, {@code http-server} and {@code http-load}
+ * are the HTTP ingest benchmark ({@link HttpBench}), whose baseline is the same server without the log. See
+ * {@code docs/benchmarks.md}.
  */
 public final class BenchMain {
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && HttpBench.COMMANDS.contains(args[0])) {
+            try {
+                HttpBench.run(args[0], List.of(args).subList(1, args.length));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println(HttpBench.usage());
+                System.exit(2);
+            }
+            return;
+        }
         BenchOptions o;
         try {
             o = BenchOptions.parse(args);

@@ -33,6 +33,7 @@ record BenchOptions(String command, int seconds, int warmupSeconds, Path dir, bo
     static final String USAGE = """
             usage: java -jar faucet-bench-all.jar COMMAND [options]
               commands: disk | log-append | log-read | log-recovery | all | jmh [JMH options]
+              | http | http-server | http-load (see their own usage: BenchMain http --help)
               --seconds N       measure each configuration N seconds (10)
               --warmup N        warm each configuration up N seconds first (3)
               --dir PATH        data directory (default: fresh dir under ./target/bench, deleted afterwards)
