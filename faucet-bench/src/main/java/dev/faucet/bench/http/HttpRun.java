@@ -14,10 +14,11 @@ import java.util.stream.Stream;
 /**
  * {@code http}: the whole HTTP ingest benchmark in one command. For each repetition and each runtime (the no-op
  * baseline first, then the durable log), it starts a server process ({@link BenchServer}) and, one after the other,
- * load generator processes ({@link LoadGenerator}) for each mode: closed loop for the maximum, then open loop at a
- * fraction of that maximum for latency. With {@code --settle}, each server and each load waits for a quiet machine
- * first (the idle server does not count). Every process it starts is ended before the next server starts, and all of
- * them when the run ends or is interrupted. Only loopback is used.
+ * load generator processes ({@link LoadGenerator}) for each mode: a warm-up, closed loop for the maximum, then open
+ * loop at a fraction of that maximum for latency. The single-record mode goes first, so its figures are not taken
+ * while the kernel writes back the gigabytes a batch run leaves dirty. With {@code --settle}, each server and each
+ * load waits for a quiet machine first (the idle server does not count). Every process it starts is ended before
+ * the next server starts, and all of them when the run ends or is interrupted. Only loopback is used.
  */
 final class HttpRun {
     private static final List<String> LOAD_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
@@ -69,19 +70,19 @@ final class HttpRun {
                 ProcCpu.loadAverage());
         List<Measured> out = new ArrayList<>();
         try (ChildJvm server = ChildJvm.start("server", c.serverFlags(), "http-server",
-                List.of("--runtime", runtime, "--data", data.toString(), "--port", "0", "--stdin"))) {
+                List.of("--runtime", RunConfig.serverRuntime(runtime), "--data", data.toString(), "--port", "0",
+                        "--stdin"))) {
             String port = server.awaitLine(BenchServer.PORT, SERVER_START_MS).split(" ")[1];
             URI url = URI.create("http://127.0.0.1:" + port);
-            if (!c.serverWarmup().isZero()) {
-                System.out.printf("  warming the server up: %s of each mode, not measured%n", c.serverWarmup());
-                for (LoadConfig.Mode mode : c.modes()) {
-                    loadOnce(c.serverWarmupLoad(url, mode));
-                }
-            }
             for (LoadConfig.Mode mode : c.modes()) {
-                LoadResult max = load(c, c.load(url, server.pid(), mode, 0));
-                LoadResult part = max.requests() == 0 ? null
-                        : load(c, c.load(url, server.pid(), mode, max.requestsPerSecond() * c.fraction()));
+                if (!c.serverWarmup().isZero()) {
+                    System.out.printf("  warming the server up: %d s of %s, not measured%n",
+                            c.serverWarmup().toSeconds(), mode.label());
+                    loadOnce(c.serverWarmupLoad(runtime, url, mode));
+                }
+                LoadResult max = load(c, c.load(runtime, url, server.pid(), mode, 0));
+                LoadResult part = max.requests() == 0 ? null : load(c, c.load(runtime, url, server.pid(), mode,
+                        max.requestsPerSecond() * c.fraction()));
                 out.add(new Measured(runtime, mode, max, part));
             }
         } finally {

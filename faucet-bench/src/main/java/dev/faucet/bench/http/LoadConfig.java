@@ -11,11 +11,12 @@ import java.util.Locale;
  *
  * @param url the server's base address, e.g. {@code http://127.0.0.1:8080}
  * @param partitions partitions of the topic, created unless it exists
+ * @param fsync the topic's fsync policy when it is created: {@code always} (durable) or {@code never}
  * @param batch records per request in batch mode
  * @param rate requests per second over all connections (open loop), or 0 for as fast as answers come (closed loop)
  * @param serverPid the server's process id, to report its CPU; -1 if unknown
  */
-record LoadConfig(URI url, String topic, int partitions, Mode mode, int connections, Duration warmup,
+record LoadConfig(URI url, String topic, int partitions, String fsync, Mode mode, int connections, Duration warmup,
         Duration duration, double rate, int batch, int recordBytes, long serverPid) {
 
     static final String USAGE = """
@@ -29,6 +30,7 @@ record LoadConfig(URI url, String topic, int partitions, Mode mode, int connecti
               --record-bytes N      bytes per record value (200)
               --topic NAME          topic, created if missing (bench)
               --partitions N        partitions when creating it (1)
+              --fsync always|never  the topic's fsync policy when creating it (always)
               --server-pid PID      report the server process's CPU too""";
 
     /** One record per request ({@code application/json}), or a batch of them ({@code application/x-ndjson}). */
@@ -52,6 +54,9 @@ record LoadConfig(URI url, String topic, int partitions, Mode mode, int connecti
         if (!"http".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 0) {
             throw new IllegalArgumentException("--url takes http://HOST:PORT, not " + url);
         }
+        if (!fsync.equals("always") && !fsync.equals("never")) {
+            throw new IllegalArgumentException("--fsync takes always or never, not '" + fsync + "'");
+        }
         if (connections < 1 || batch < 1 || partitions < 1 || rate < 0) {
             throw new IllegalArgumentException("--connections, --batch and --partitions must be positive, --rate a"
                     + " positive number or max");
@@ -66,7 +71,7 @@ record LoadConfig(URI url, String topic, int partitions, Mode mode, int connecti
         }
         String rate = f.string("rate", "max");
         LoadConfig c = new LoadConfig(URI.create(url), f.string("topic", "bench"), f.integer("partitions", 1),
-                Mode.parse(f.string("mode", "single")), f.integer("connections", 64),
+                f.string("fsync", "always"), Mode.parse(f.string("mode", "single")), f.integer("connections", 64),
                 f.duration("warmup", Duration.ofSeconds(5)), f.duration("duration", Duration.ofSeconds(20)),
                 rate.equalsIgnoreCase("max") ? 0 : Double.parseDouble(rate), f.integer("batch", 1000),
                 f.integer("record-bytes", 200), Long.parseLong(f.string("server-pid", "-1")));
@@ -95,7 +100,7 @@ record LoadConfig(URI url, String topic, int partitions, Mode mode, int connecti
     /** The command-line arguments that give this configuration (for a child process). */
     List<String> toArgs() {
         return List.of("--url", url.toString(), "--topic", topic, "--partitions", Integer.toString(partitions),
-                "--mode", mode.label(), "--connections", Integer.toString(connections), "--warmup",
+                "--fsync", fsync, "--mode", mode.label(), "--connections", Integer.toString(connections), "--warmup",
                 warmup.toMillis() + "ms", "--duration", duration.toMillis() + "ms", "--rate",
                 rate == 0 ? "max" : String.format(Locale.ROOT, "%.1f", rate), "--batch", Integer.toString(batch),
                 "--record-bytes", Integer.toString(recordBytes), "--server-pid", Long.toString(serverPid));

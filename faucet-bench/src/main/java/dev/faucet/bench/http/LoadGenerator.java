@@ -93,7 +93,8 @@ final class LoadGenerator {
     /** Creates the topic; one that exists already (409) is fine. */
     static void createTopic(LoadConfig c) throws IOException {
         try (HttpConnection admin = new HttpConnection(c.address(), READ_TIMEOUT_MS)) {
-            ResponseReader.Response r = admin.exchange(Requests.createTopic(c.hostPort(), c.topic(), c.partitions()));
+            ResponseReader.Response r = admin.exchange(Requests.createTopic(c.hostPort(), c.topic(), c.partitions(),
+                    c.fsync()));
             if (r.status() != 201 && r.status() != 409) {
                 throw new IOException("creating topic " + c.topic() + " answered " + r.status() + ": "
                         + admin.reader().bodyText());

@@ -31,8 +31,9 @@ final class Requests {
     }
 
     /** {@code POST /v1/topics} creating the topic. */
-    static byte[] createTopic(String hostPort, String topic, int partitions) {
-        String json = "{\"name\":\"" + topic + "\",\"partitions\":" + partitions + "}";
+    static byte[] createTopic(String hostPort, String topic, int partitions, String fsync) {
+        String json = "{\"name\":\"" + topic + "\",\"partitions\":" + partitions + ",\"fsync\":\"" + fsync
+                + "\"}";
         return post(hostPort, "/v1/topics", "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 

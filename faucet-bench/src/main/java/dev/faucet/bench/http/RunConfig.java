@@ -10,7 +10,7 @@ import java.util.List;
  * server process and, against it, load generator processes for each mode at the maximum and then at
  * {@code fraction} of it.
  *
- * @param serverWarmup load of each mode a fresh server gets before any measurement, so the JIT compiler has
+ * @param serverWarmup load of each mode the server gets before that mode is measured, so the JIT compiler has
  *     compiled the server's hot paths (on 2 cores its compiler threads take a good part of a core for a while)
  * @param serverJvm extra JVM flags for the server process (e.g. a JFR recording), split on spaces
  * @param fraction the share of the measured maximum offered open-loop for the latency figures
@@ -26,14 +26,16 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
 
     static final String USAGE = """
             usage: BenchMain http [options]
-              --runtimes L            noop,durable (noop,durable: the baseline first)
+              --runtimes L            noop,durable: the baseline first (noop,durable); also noop-async (the
+                                      baseline completing on a thread of its own) and durable-nofsync (the
+                                      log with a fsync: never topic), to see what the hand-off and fsync cost
               --modes L               single,batch (single,batch)
               --single-connections N  connections for single-record requests (64)
               --batch-connections N   connections for batch requests (8)
               --batch N               records per batch request (1000)
               --record-bytes N        bytes per record value (200)
               --partitions N          partitions of the topic (1)
-              --server-warmup D       load of each mode a fresh server gets before it is measured (30s)
+              --server-warmup D       load of each mode the server gets before that mode is measured (30s)
               --warmup D              load before each measurement (5s)
               --duration D            each measurement (20s)
               --repeat N              whole runs, medians printed (1)
@@ -45,16 +47,20 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
               --dir PATH              data directory (default: fresh dir under ./target/bench, deleted afterwards)
               --keep                  keep the data directory""";
 
+    /** What {@code --runtimes} takes: the server's runtime, and for {@code durable-nofsync} a fsync: never topic. */
+    static final List<String> RUNTIMES = List.of("noop", "noop-async", "durable", "durable-nofsync");
+
     static RunConfig parse(List<String> args) {
         Flags f = Flags.parse("http", args, List.of("keep"));
         List<LoadConfig.Mode> modes = new ArrayList<>();
         for (String m : f.list("modes", "single,batch")) {
             modes.add(LoadConfig.Mode.parse(m));
         }
+        modes.sort(null);
         List<String> runtimes = f.list("runtimes", "noop,durable");
         for (String r : runtimes) {
-            if (!r.equals("noop") && !r.equals("durable")) {
-                throw new IllegalArgumentException("http: --runtimes takes noop and durable, not '" + r + "'");
+            if (!RUNTIMES.contains(r)) {
+                throw new IllegalArgumentException("http: --runtimes takes " + RUNTIMES + ", not '" + r + "'");
             }
         }
         String dir = f.string("dir", null);
@@ -78,16 +84,25 @@ record RunConfig(List<String> runtimes, List<LoadConfig.Mode> modes, int singleC
         return mode == LoadConfig.Mode.SINGLE ? singleConnections : batchConnections;
     }
 
-    /** The load of one measurement: {@code rate} 0 is the closed-loop maximum. */
-    LoadConfig load(java.net.URI url, long serverPid, LoadConfig.Mode mode, double rate) {
-        return new LoadConfig(url, "bench", partitions, mode, connections(mode), warmup, duration, rate, batch,
-                recordBytes, serverPid);
+    /** The load of one measurement against {@code runtime}: {@code rate} 0 is the closed-loop maximum. */
+    LoadConfig load(String runtime, java.net.URI url, long serverPid, LoadConfig.Mode mode, double rate) {
+        return new LoadConfig(url, "bench", partitions, fsync(runtime), mode, connections(mode), warmup, duration,
+                rate, batch, recordBytes, serverPid);
+    }
+
+    /** The {@code --runtime} of {@code http-server} for one of {@link #RUNTIMES}. */
+    static String serverRuntime(String runtime) {
+        return runtime.equals("durable-nofsync") ? "durable" : runtime;
+    }
+
+    static String fsync(String runtime) {
+        return runtime.equals("durable-nofsync") ? "never" : "always";
     }
 
     /** A closed-loop load of {@code serverWarmup}, not measured: it warms a fresh server up. */
-    LoadConfig serverWarmupLoad(java.net.URI url, LoadConfig.Mode mode) {
-        return new LoadConfig(url, "bench", partitions, mode, connections(mode), Duration.ZERO, serverWarmup, 0, batch,
-                recordBytes, -1);
+    LoadConfig serverWarmupLoad(String runtime, java.net.URI url, LoadConfig.Mode mode) {
+        return new LoadConfig(url, "bench", partitions, fsync(runtime), mode, connections(mode), Duration.ZERO,
+                serverWarmup, 0, batch, recordBytes, -1);
     }
 
     /** The server's JVM flags: a fixed heap, the launcher's flags, then any extra ones. */

@@ -25,7 +25,7 @@ class LoadGeneratorTest {
     }
 
     private LoadConfig load(LoadConfig.Mode mode, int connections, double rate) {
-        return new LoadConfig(server.uri(), "bench", 2, mode, connections, Duration.ofMillis(200),
+        return new LoadConfig(server.uri(), "bench", 2, "always", mode, connections, Duration.ofMillis(200),
                 Duration.ofMillis(800), rate, 10, 64, ProcessHandle.current().pid());
     }
 
@@ -65,7 +65,7 @@ class LoadGeneratorTest {
     @Test
     void shouldCountRefusalsByStatusInsteadOfTimingThem() throws Exception {
         server = FaucetServer.start(ServerConfig.of(dir).withPort(0), c -> new NoopRuntime());
-        LoadConfig tooLarge = new LoadConfig(server.uri(), "bench", 1, LoadConfig.Mode.SINGLE, 1,
+        LoadConfig tooLarge = new LoadConfig(server.uri(), "bench", 1, "never", LoadConfig.Mode.SINGLE, 1,
                 Duration.ofMillis(100), Duration.ofMillis(500), 0, 1, 2 << 20, -1);
 
         LoadResult r = LoadGenerator.run(tooLarge);

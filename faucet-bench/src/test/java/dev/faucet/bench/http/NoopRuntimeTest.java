@@ -43,6 +43,19 @@ class NoopRuntimeTest {
     }
 
     @Test
+    void shouldAnswerTheSameWhenCompletingOnItsOwnThread() {
+        NoopRuntime async = new NoopRuntime(true);
+        async.createTopic(TopicConfig.of("t", 1));
+
+        Published first = async.publish(Publish.of("t", List.of(NewRecord.of("a".getBytes())))).join();
+        Published second = async.publish(Publish.of("t", List.of(NewRecord.of("b".getBytes())))).join();
+        async.close();
+
+        assertThat(first.positions()).containsExactly(new RecordPosition(0, 0));
+        assertThat(second.positions()).containsExactly(new RecordPosition(0, 1));
+    }
+
+    @Test
     void shouldRefuseUnknownAndDuplicateTopicsAsTheLogDoes() {
         runtime.createTopic(TopicConfig.of("t", 1));
 
