@@ -145,8 +145,10 @@ final class HttpReport {
                         m(rs, r -> r.cpu().kernel()), m(rs, r -> r.cpu().machine())));
     }
 
+    /** The median of the known values (-1 is unknown), or -1 if none is known. */
     private static double m(List<LoadResult> rs, ToDoubleFunction<LoadResult> f) {
-        return median(rs.stream().mapToDouble(f).toArray());
+        double[] known = rs.stream().mapToDouble(f).filter(v -> v >= 0).toArray();
+        return known.length == 0 ? -1 : median(known);
     }
 
     static double median(double... values) {

@@ -35,7 +35,9 @@ final class ProcCpu {
             boolean known = machine[2] >= 0 && end.machine[2] >= 0 && total > 0;
             double busy = known ? (end.machine[0] - machine[0]) / total * cores : -1;
             double interrupts = known ? (end.machine[1] - machine[1]) / total * cores : -1;
-            double threads = cores(kernelTicks, end.kernelTicks, wall);
+            // a kernel thread that exits between the samples takes its ticks with it: the sum may even shrink
+            double threads = kernelTicks < 0 || end.kernelTicks < 0 ? -1
+                    : Math.max(0, cores(kernelTicks, end.kernelTicks, wall));
             return new Usage(cores(serverTicks, end.serverTicks, wall), cores(clientTicks, end.clientTicks, wall),
                     threads < 0 || interrupts < 0 ? -1 : threads + interrupts, busy);
         }
