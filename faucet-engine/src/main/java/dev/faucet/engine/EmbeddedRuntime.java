@@ -1,6 +1,7 @@
 package dev.faucet.engine;
 
 import dev.faucet.engine.embedded.IdempotencyStore;
+import dev.faucet.engine.embedded.PipelineHost;
 import dev.faucet.log.GroupOffset;
 import dev.faucet.log.Log;
 import dev.faucet.log.LogConfig;
@@ -33,10 +34,12 @@ public final class EmbeddedRuntime implements PipelineRuntime {
 
     private final Log log;
     private final IdempotencyStore idempotency;
+    private final PipelineHost pipelines;
 
-    private EmbeddedRuntime(Log log, IdempotencyStore idempotency) {
+    private EmbeddedRuntime(Log log, IdempotencyStore idempotency, PipelineHost pipelines) {
         this.log = log;
         this.idempotency = idempotency;
+        this.pipelines = pipelines;
     }
 
     /** Opens (and recovers) the log in {@code dir} with the given log settings. */
@@ -45,7 +48,8 @@ public final class EmbeddedRuntime implements PipelineRuntime {
         Log log = Log.open(dir, logSettings);
         try {
             LogConfig config = logSettings.apply(LogConfig.defaults());
-            return new EmbeddedRuntime(log, IdempotencyStore.open(log, idem, config.clock()));
+            IdempotencyStore idempotency = IdempotencyStore.open(log, idem, config.clock());
+            return new EmbeddedRuntime(log, idempotency, PipelineHost.open(log, config.clock()));
         } catch (RuntimeException e) {
             log.close();
             throw e;
@@ -130,6 +134,46 @@ public final class EmbeddedRuntime implements PipelineRuntime {
     }
 
     @Override
+    public PipelineStatus deploy(Pipeline pipeline) {
+        return pipelines.deploy(pipeline);
+    }
+
+    @Override
+    public void validate(Pipeline pipeline) {
+        pipelines.validate(pipeline);
+    }
+
+    @Override
+    public Optional<PipelineStatus> pipeline(String name) {
+        return pipelines.status(name);
+    }
+
+    @Override
+    public List<PipelineStatus> pipelines() {
+        return pipelines.statuses();
+    }
+
+    @Override
+    public Optional<Pipeline> definition(String name) {
+        return pipelines.definition(name);
+    }
+
+    @Override
+    public void pause(String name) {
+        pipelines.pause(name);
+    }
+
+    @Override
+    public void resume(String name) {
+        pipelines.resume(name);
+    }
+
+    @Override
+    public void delete(String name) {
+        pipelines.delete(name);
+    }
+
+    @Override
     public long usableDiskBytes() {
         try {
             return Files.getFileStore(log.dir()).getUsableSpace();
@@ -140,6 +184,7 @@ public final class EmbeddedRuntime implements PipelineRuntime {
 
     @Override
     public void close() {
+        pipelines.close();
         idempotency.close();
         try {
             log.close();

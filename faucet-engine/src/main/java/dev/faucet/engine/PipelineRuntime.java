@@ -58,6 +58,39 @@ public interface PipelineRuntime extends AutoCloseable {
     /** Every group's committed offsets on a topic. */
     List<GroupOffset> groupOffsets(String topic);
 
+    // ---- pipelines ----
+
+    /**
+     * Deploys a pipeline, or updates the one of the same name: the new version takes over from the committed
+     * positions. Deploying the version that runs already changes nothing. Creates the dead-letter topic if missing.
+     *
+     * @return the pipeline's status after the deployment
+     * @throws InvalidPipelineException when an input, table or output topic does not exist, or an expression or
+     *                                  schema does not compile
+     */
+    PipelineStatus deploy(Pipeline pipeline);
+
+    /** Checks a pipeline as {@link #deploy} would, without deploying it. */
+    void validate(Pipeline pipeline);
+
+    /** The deployed pipeline of that name, as it runs now. */
+    Optional<PipelineStatus> pipeline(String name);
+
+    /** Deployed pipelines by name. */
+    List<PipelineStatus> pipelines();
+
+    /** The definition of a deployed pipeline (with its YAML source when it came from a file). */
+    Optional<Pipeline> definition(String name);
+
+    /** Stops a pipeline's tasks after their in-flight work is committed; kept across restarts. */
+    void pause(String name);
+
+    /** Resumes a paused or failed pipeline; a failed one retries the record it stopped at. */
+    void resume(String name);
+
+    /** Stops and forgets a pipeline and its positions and state; its output topics stay. */
+    void delete(String name);
+
     /** Bytes free for the runtime's data, for the disk floor; {@code Long.MAX_VALUE} when not applicable. */
     long usableDiskBytes();
 

@@ -1,6 +1,8 @@
 package dev.faucet.bench.http;
 
+import dev.faucet.engine.Pipeline;
 import dev.faucet.engine.PipelineRuntime;
+import dev.faucet.engine.PipelineStatus;
 import dev.faucet.engine.Publish;
 import dev.faucet.engine.Published;
 import dev.faucet.log.GroupOffset;
@@ -153,6 +155,50 @@ final class NoopRuntime implements PipelineRuntime {
     @Override
     public List<GroupOffset> groupOffsets(String topic) {
         return List.of();
+    }
+
+    @Override
+    public PipelineStatus deploy(Pipeline pipeline) {
+        throw noPipelines();
+    }
+
+    @Override
+    public void validate(Pipeline pipeline) {
+        throw noPipelines();
+    }
+
+    @Override
+    public Optional<PipelineStatus> pipeline(String name) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<PipelineStatus> pipelines() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Pipeline> definition(String name) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void pause(String name) {
+        throw noPipelines();
+    }
+
+    @Override
+    public void resume(String name) {
+        throw noPipelines();
+    }
+
+    @Override
+    public void delete(String name) {
+        throw noPipelines();
+    }
+
+    private static UnsupportedOperationException noPipelines() {
+        return new UnsupportedOperationException("the no-op benchmark runtime runs no pipelines");
     }
 
     @Override

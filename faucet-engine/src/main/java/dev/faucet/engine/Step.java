@@ -1,0 +1,160 @@
+package dev.faucet.engine;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One step of a pipeline's logical plan. YAML files and the Java DSL build the same steps; each runtime executes them.
+ * Expressions are CEL source text, compiled once per deployment; they see the record's top-level fields as variables,
+ * and {@code key}, {@code headers} and {@code timestamp}.
+ */
+public sealed interface Step {
+
+    /** The step's kind as YAML spells it. */
+    String kind();
+
+    /** JSON Schema (draft 2020-12) check; a record that fails goes to the dead letters with every violation. */
+    record Validate(String schemaJson, String schemaRef) implements Step {
+        public Validate {
+            Objects.requireNonNull(schemaJson, "schemaJson");
+        }
+
+        @Override
+        public String kind() {
+            return "validate";
+        }
+    }
+
+    /** Keeps the records for which the CEL expression is true; the others are counted as filtered. */
+    record Filter(String expression) implements Step {
+        public Filter {
+            Objects.requireNonNull(expression, "expression");
+        }
+
+        @Override
+        public String kind() {
+            return "filter";
+        }
+    }
+
+    /** Sets top-level fields to the values of CEL expressions, in order (a later one sees the earlier ones). */
+    record Set(Map<String, String> fields) implements Step {
+        public Set {
+            if (fields.isEmpty()) {
+                throw new IllegalArgumentException("set needs at least one field");
+            }
+            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+
+        @Override
+        public String kind() {
+            return "set";
+        }
+    }
+
+    /** Replaces the value with the result of a CEL expression (usually a map literal: a reshape). */
+    record MapValue(String expression) implements Step {
+        public MapValue {
+            Objects.requireNonNull(expression, "expression");
+        }
+
+        @Override
+        public String kind() {
+            return "map";
+        }
+    }
+
+    /** Removes top-level fields. */
+    record Drop(List<String> fields) implements Step {
+        public Drop {
+            fields = List.copyOf(fields);
+        }
+
+        @Override
+        public String kind() {
+            return "drop";
+        }
+    }
+
+    /**
+     * Looks the record up in a table kept from a compacted topic ({@code from}), by the string value of the CEL
+     * expression {@code key}, and puts the table's value into the field {@code into}.
+     */
+    record Enrich(String from, String key, String into, OnMissing onMissing) implements Step {
+        public Enrich {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(into, "into");
+            Objects.requireNonNull(onMissing, "onMissing");
+        }
+
+        @Override
+        public String kind() {
+            return "enrich";
+        }
+    }
+
+    /** Sends each record to the first branch whose condition holds; a branch without one is the default. */
+    record Route(List<Branch> branches) implements Step {
+        public Route {
+            branches = List.copyOf(branches);
+            if (branches.isEmpty()) {
+                throw new IllegalArgumentException("route needs at least one branch");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "route";
+        }
+
+        /** {@code when} is null for the default branch. */
+        public record Branch(String when, String to) {
+            public Branch {
+                Objects.requireNonNull(to, "to");
+            }
+        }
+    }
+
+    /** Re-keys the record by the string value of a CEL expression; the steps after it see records by the new key. */
+    record Key(String expression) implements Step {
+        public Key {
+            Objects.requireNonNull(expression, "expression");
+        }
+
+        @Override
+        public String kind() {
+            return "key";
+        }
+    }
+
+    /** Drops a record whose key (a CEL expression) was seen within {@code within} of event time before it. */
+    record Dedupe(String key, Duration within) implements Step {
+        public Dedupe {
+            Objects.requireNonNull(key, "key");
+            if (within.isNegative() || within.isZero()) {
+                throw new IllegalArgumentException("dedupe needs a positive 'within'");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "dedupe";
+        }
+    }
+
+    /** Writes the record to a topic and passes it on to the next step, if any. */
+    record To(String topic) implements Step {
+        public To {
+            Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public String kind() {
+            return "to";
+        }
+    }
+}
