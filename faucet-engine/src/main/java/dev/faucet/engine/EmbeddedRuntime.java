@@ -10,6 +10,8 @@ import dev.faucet.log.LogRecord;
 import dev.faucet.log.LogState;
 import dev.faucet.log.TopicConfig;
 import dev.faucet.log.TopicInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +47,17 @@ public final class EmbeddedRuntime implements PipelineRuntime {
     /** Opens (and recovers) the log in {@code dir} with the given log settings. */
     public static EmbeddedRuntime open(Path dir, UnaryOperator<LogConfig> logSettings, IdempotencySettings idem)
             throws IOException {
+        return open(dir, logSettings, idem, new SimpleMeterRegistry());
+    }
+
+    /** Opens the log, then starts the pipelines deployed in it; their metrics go to {@code meters}. */
+    public static EmbeddedRuntime open(Path dir, UnaryOperator<LogConfig> logSettings, IdempotencySettings idem,
+            MeterRegistry meters) throws IOException {
         Log log = Log.open(dir, logSettings);
         try {
             LogConfig config = logSettings.apply(LogConfig.defaults());
             IdempotencyStore idempotency = IdempotencyStore.open(log, idem, config.clock());
-            return new EmbeddedRuntime(log, idempotency, PipelineHost.open(log, config.clock()));
+            return new EmbeddedRuntime(log, idempotency, PipelineHost.open(log, config, meters));
         } catch (RuntimeException e) {
             log.close();
             throw e;
@@ -100,10 +108,11 @@ public final class EmbeddedRuntime implements PipelineRuntime {
             throw new LogException(LogException.Kind.INVALID_TOPIC, "cannot publish to '" + request.topic()
                     + "': topics starting with '__faucet.' are Faucet's own");
         }
-        if (request.idempotencyKey() != null) {
-            return idempotency.publish(request);
-        }
-        return log.append(request.topic(), request.records()).thenApply(p -> new Published(p, false));
+        CompletableFuture<Published> published = request.idempotencyKey() != null ? idempotency.publish(request)
+                : log.append(request.topic(), request.records()).thenApply(p -> new Published(p, false));
+        String topic = request.topic();
+        published.thenRun(() -> pipelines.signal(topic));
+        return published;
     }
 
     @Override

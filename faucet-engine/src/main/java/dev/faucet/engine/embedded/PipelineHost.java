@@ -1,54 +1,463 @@
 package dev.faucet.engine.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faucet.engine.InvalidPipelineException;
+import dev.faucet.engine.NoSuchPipelineException;
 import dev.faucet.engine.Pipeline;
 import dev.faucet.engine.PipelineStatus;
+import dev.faucet.engine.Step;
+import dev.faucet.log.Commit;
+import dev.faucet.log.GroupOffset;
 import dev.faucet.log.Log;
+import dev.faucet.log.LogConfig;
+import dev.faucet.log.LogException;
+import dev.faucet.log.LogRecord;
+import dev.faucet.log.NewRecord;
+import dev.faucet.log.TopicConfig;
+import dev.faucet.log.TopicInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs deployed pipelines on the embedded log. (Being built on branch engine; not merged to main like this.) */
+/**
+ * Runs deployed pipelines on the embedded log: the registry of deployments (the compacted internal topic
+ * {@value #REGISTRY}, so deployments survive restarts), the tables that enrich steps read, the worker threads that
+ * run tasks, and deploy/update/pause/resume/delete.
+ *
+ * <p>Threads: {@code workers} (as many as cores, at least 2) run tasks, a batch at a time; one ticker thread follows
+ * tables every 10 ms and wakes every task every 100 ms (a fallback: appends wake the tasks that read them at once).
+ * Deploy, pause, resume and delete are serialised.
+ */
 public final class PipelineHost implements AutoCloseable {
-    private PipelineHost() {
+    static final String REGISTRY = "__faucet.pipelines";
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineHost.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STOP_TIMEOUT_MS = 10_000;
+
+    final Log log;
+    final InstantSource clock;
+    final MeterRegistry meters;
+    final ExecutorService workers;
+    final int batchRecords;
+    final long maxCommitBytes;
+    final int maxRecordBytes;
+    private final ScheduledExecutorService ticker;
+    private final Map<String, RunningPipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
+
+    private PipelineHost(Log log, LogConfig config, MeterRegistry meters) {
+        this.log = log;
+        this.clock = config.clock();
+        this.meters = meters;
+        this.batchRecords = 500;
+        this.maxCommitBytes = Math.max(64 * 1024, config.maxPendingBytes() / 4);
+        this.maxRecordBytes = config.maxRecordBytes();
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(threads, r -> daemon(r, "faucet-pipeline-" + n.incrementAndGet()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "faucet-pipeline-ticker"));
     }
 
-    public static PipelineHost open(Log log, InstantSource clock) {
-        return new PipelineHost();
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
-    public PipelineStatus deploy(Pipeline pipeline) {
-        throw new UnsupportedOperationException("pipelines: under construction");
+    /** Opens the registry and starts the pipelines it holds (paused and failed ones stay so). */
+    public static PipelineHost open(Log log, LogConfig config, MeterRegistry meters) {
+        PipelineHost host = new PipelineHost(log, config, meters);
+        try {
+            host.load();
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        host.ticker.scheduleWithFixedDelay(host::tick, 10, 10, TimeUnit.MILLISECONDS);
+        return host;
     }
 
-    public void validate(Pipeline pipeline) {
-        throw new UnsupportedOperationException("pipelines: under construction");
+    private long ticks;
+
+    private void tick() {
+        try {
+            for (Table t : tables.values()) {
+                if (t.refresh()) {
+                    pipelines.values().forEach(RunningPipeline::wakeAll);
+                }
+            }
+            if (++ticks % 10 == 0) {
+                pipelines.values().forEach(RunningPipeline::wakeAll);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("following tables failed: {}", e.toString());
+        }
+    }
+
+    private void load() {
+        if (log.topic(REGISTRY).isEmpty()) {
+            log.createInternalTopic(TopicConfig.of(REGISTRY, 1).withCompaction(true));
+        }
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        long offset = 0;
+        while (true) {
+            List<LogRecord> batch = log.read(REGISTRY, 0, offset, 1000);
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (LogRecord r : batch) {
+                String name = r.keyAsString();
+                if (r.value() == null) {
+                    latest.remove(name);
+                } else {
+                    try {
+                        latest.put(name, JSON.readTree(r.value()));
+                    } catch (IOException e) {
+                        LOG.error("the registry entry of pipeline '{}' at offset {} is not readable; skipped",
+                                name, r.offset());
+                    }
+                }
+                offset = r.offset() + 1;
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : latest.entrySet()) {
+            try {
+                JsonNode entry = e.getValue();
+                Pipeline p = PlanCodec.decode(entry.get("plan"));
+                PipelineStatus.State state = PipelineStatus.State.valueOf(entry.get("state").asText());
+                String failure = entry.hasNonNull("failure") ? entry.get("failure").asText() : null;
+                RunningPipeline rp = new RunningPipeline(this, p, CompiledPipeline.compile(p), state, failure,
+                        Instant.ofEpochMilli(entry.get("deployedAt").asLong()));
+                pipelines.put(p.name(), rp);
+                if (state == PipelineStatus.State.RUNNING) {
+                    rp.start();
+                }
+            } catch (RuntimeException ex) {
+                LOG.error("pipeline '{}' could not be started again: {}", e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    // ---- operations ----
+
+    public PipelineStatus deploy(Pipeline p) {
+        synchronized (lifecycle) {
+            checkOpen();
+            RunningPipeline old = pipelines.get(p.name());
+            if (old != null && old.pipeline.version().equals(p.version())) {
+                return old.status();
+            }
+            CompiledPipeline compiled = check(p);
+            prepareTopics(p);
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            RunningPipeline next = new RunningPipeline(this, p, compiled, PipelineStatus.State.RUNNING, null, now);
+            persist(next);
+            if (old != null) {
+                old.stop(STOP_TIMEOUT_MS);
+                old.metrics.close();
+            }
+            pipelines.put(p.name(), next);
+            next.start();
+            LOG.info("pipeline '{}' version {} deployed{}", p.name(), p.version(), old == null ? ""
+                    : " (was " + old.pipeline.version() + ")");
+            return next.status();
+        }
+    }
+
+    public void validate(Pipeline p) {
+        check(p);
     }
 
     public Optional<PipelineStatus> status(String name) {
-        return Optional.empty();
+        RunningPipeline rp = pipelines.get(name);
+        return rp == null ? Optional.empty() : Optional.of(rp.status());
     }
 
     public List<PipelineStatus> statuses() {
-        return List.of();
+        return pipelines.values().stream().sorted(Comparator.comparing(rp -> rp.pipeline.name()))
+                .map(RunningPipeline::status).toList();
     }
 
     public Optional<Pipeline> definition(String name) {
-        return Optional.empty();
+        RunningPipeline rp = pipelines.get(name);
+        return rp == null ? Optional.empty() : Optional.of(rp.pipeline);
     }
 
     public void pause(String name) {
-        throw new UnsupportedOperationException("pipelines: under construction");
+        synchronized (lifecycle) {
+            RunningPipeline rp = existing(name);
+            if (rp.state() == PipelineStatus.State.PAUSED) {
+                return;
+            }
+            rp.stop(STOP_TIMEOUT_MS);
+            rp.pausedOrFailed(PipelineStatus.State.PAUSED, null);
+            persist(rp);
+        }
     }
 
     public void resume(String name) {
-        throw new UnsupportedOperationException("pipelines: under construction");
+        synchronized (lifecycle) {
+            RunningPipeline rp = existing(name);
+            if (rp.state() == PipelineStatus.State.RUNNING) {
+                return;
+            }
+            rp.stop(STOP_TIMEOUT_MS);
+            rp.pausedOrFailed(PipelineStatus.State.RUNNING, null);
+            persist(rp);
+            rp.start();
+        }
     }
 
     public void delete(String name) {
-        throw new UnsupportedOperationException("pipelines: under construction");
+        synchronized (lifecycle) {
+            RunningPipeline rp = existing(name);
+            rp.stop(STOP_TIMEOUT_MS);
+            rp.metrics.close();
+            List<GroupOffset> removals = new ArrayList<>();
+            for (GroupOffset o : log.groupOffsets(rp.pipeline.group())) {
+                removals.add(new GroupOffset(o.group(), o.topic(), o.partition(), -1));
+            }
+            Commit.Builder c = Commit.builder().append(REGISTRY, List.of(NewRecord.of(name.getBytes(
+                    StandardCharsets.UTF_8), null).toPartition(0)));
+            removals.forEach(o -> c.offset(o.group(), o.topic(), o.partition(), o.offset()));
+            log.commitInternal(c.build()).join();
+            pipelines.remove(name);
+            for (Stage s : rp.stages) {
+                if (s.repartitionTopic() != null) {
+                    deleteQuietly(s.repartitionTopic());
+                }
+            }
+            for (int i = 0; i < rp.pipeline.steps().size(); i++) {
+                if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
+                    deleteQuietly(Stage.changelogTopic(name, i));
+                }
+            }
+            LOG.info("pipeline '{}' deleted", name);
+        }
     }
 
+    private void deleteQuietly(String topic) {
+        try {
+            if (log.topic(topic).isPresent()) {
+                log.deleteTopic(topic);
+            }
+        } catch (LogException e) {
+            LOG.warn("could not delete {}: {}", topic, e.getMessage());
+        }
+    }
+
+    private RunningPipeline existing(String name) {
+        RunningPipeline rp = pipelines.get(name);
+        if (rp == null) {
+            throw new NoSuchPipelineException(name);
+        }
+        return rp;
+    }
+
+    /** Wakes the tasks that read {@code topic}: records were just committed to it. */
+    public void signal(String topic) {
+        for (RunningPipeline rp : pipelines.values()) {
+            rp.wake(topic);
+        }
+    }
+
+    // ---- internals ----
+
+    /** Compiles the pipeline and checks its topics, collecting every problem. */
+    private CompiledPipeline check(Pipeline p) {
+        List<InvalidPipelineException.Problem> problems = new ArrayList<>();
+        CompiledPipeline compiled = null;
+        try {
+            compiled = CompiledPipeline.compile(p);
+        } catch (InvalidPipelineException e) {
+            problems.addAll(e.problems());
+        }
+        List<String> inputs = p.inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            if (log.topic(inputs.get(i)).isEmpty()) {
+                problems.add(p.problem(inputs.size() == 1 ? "input" : "input[" + i + "]", "the input topic '"
+                        + inputs.get(i) + "' does not exist; create it first (faucet topic create "
+                        + inputs.get(i) + ")"));
+            }
+        }
+        for (int i = 0; i < p.steps().size(); i++) {
+            Step s = p.steps().get(i);
+            String at = "steps[" + i + "]." + s.kind();
+            if (s instanceof Step.Enrich e) {
+                missing(p, e.from(), at + ".from", "table", problems);
+            } else if (s instanceof Step.To t) {
+                missing(p, t.topic(), at, "output", problems);
+            } else if (s instanceof Step.Route r) {
+                for (int b = 0; b < r.branches().size(); b++) {
+                    missing(p, r.branches().get(b).to(), "steps[" + i + "].route[" + b + "].to", "output", problems);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.sort(Comparator.comparingInt(InvalidPipelineException.Problem::line));
+            throw new InvalidPipelineException(problems);
+        }
+        return compiled;
+    }
+
+    private void missing(Pipeline p, String topic, String at, String what, List<InvalidPipelineException.Problem> out) {
+        if (log.topic(topic).isEmpty()) {
+            out.add(p.problem(at, "the " + what + " topic '" + topic + "' does not exist; create it first"));
+        }
+    }
+
+    /** Creates the dead-letter topic (a user topic), the repartition topics and the state changelogs. */
+    private void prepareTopics(Pipeline p) {
+        int partitions = 1;
+        for (String in : p.inputs()) {
+            partitions = Math.max(partitions, log.topic(in).map(t -> t.partitions().size()).orElse(1));
+        }
+        createIfMissing(TopicConfig.of(p.deadLetterTopic(), 1), false);
+        List<Stage> stages = Stage.of(p);
+        for (Stage s : stages) {
+            if (s.repartitionTopic() != null) {
+                createIfMissing(TopicConfig.of(s.repartitionTopic(), partitions).withRetention(Duration.ofDays(7), -1),
+                        true);
+            }
+        }
+        for (Stage s : stages) {
+            int tasks = 0;
+            for (String in : s.inputs()) {
+                tasks += in.startsWith("__faucet.") ? partitions : log.topic(in).map(t -> t.partitions().size())
+                        .orElse(1);
+            }
+            for (int i = s.from(); i < s.to(); i++) {
+                if (p.steps().get(i) instanceof Step.Dedupe) {
+                    createIfMissing(TopicConfig.of(Stage.changelogTopic(p.name(), i), tasks).withCompaction(true),
+                            true);
+                }
+            }
+        }
+    }
+
+    private void createIfMissing(TopicConfig config, boolean internal) {
+        if (log.topic(config.name()).isPresent()) {
+            return;
+        }
+        try {
+            if (internal) {
+                log.createInternalTopic(config);
+            } else {
+                log.createTopic(config);
+            }
+        } catch (LogException e) {
+            if (log.topic(config.name()).isEmpty()) {
+                throw e;
+            }
+        }
+    }
+
+    Table table(String topic) {
+        return tables.computeIfAbsent(topic, t -> {
+            Table table = new Table(log, t);
+            table.refresh();
+            return table;
+        });
+    }
+
+    /** The dedupe state of one task, read back from its changelog partition. */
+    DedupeState restoreDedupe(String changelog, int partition, long withinMs) {
+        DedupeState s = new DedupeState(changelog, partition, withinMs);
+        TopicInfo info = log.topic(changelog).orElseThrow(() -> new IllegalStateException("the state changelog "
+                + changelog + " is missing"));
+        if (partition >= info.partitions().size()) {
+            throw new IllegalStateException("the state changelog " + changelog + " has " + info.partitions().size()
+                    + " partitions; task " + partition + " has none (did an input topic change?)");
+        }
+        long offset = info.partitions().get(partition).startOffset();
+        while (true) {
+            List<LogRecord> batch = log.read(changelog, partition, offset, 10_000);
+            if (batch.isEmpty()) {
+                return s;
+            }
+            for (LogRecord r : batch) {
+                s.restore(r.key(), r.value());
+                offset = r.offset() + 1;
+            }
+        }
+    }
+
+    private NewRecord registryRecord(RunningPipeline rp) {
+        ObjectNode entry = JSON.createObjectNode();
+        entry.set("plan", PlanCodec.encode(rp.pipeline));
+        entry.put("state", rp.state().name());
+        entry.put("failure", rp.failure());
+        entry.put("deployedAt", rp.deployedAt.toEpochMilli());
+        try {
+            return NewRecord.of(rp.pipeline.name().getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(entry))
+                    .toPartition(0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void persist(RunningPipeline rp) {
+        log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build()).join();
+    }
+
+    /** Records a state change without waiting (called from task and acknowledgement threads). */
+    void persistAsync(RunningPipeline rp) {
+        try {
+            log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build())
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            LOG.warn("could not record the state of pipeline '{}': {}", rp.pipeline.name(),
+                                    e.toString());
+                        }
+                    });
+        } catch (LogException e) {
+            LOG.warn("could not record the state of pipeline '{}': {}", rp.pipeline.name(), e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the runtime is closed");
+        }
+    }
+
+    /** Stops every pipeline after its in-flight commits (up to 10 s). */
     @Override
     public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+            ticker.shutdownNow();
+            for (RunningPipeline rp : pipelines.values()) {
+                rp.stop(STOP_TIMEOUT_MS);
+                rp.metrics.close();
+            }
+            workers.shutdown();
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -1,0 +1,533 @@
+package dev.faucet.engine.embedded;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faucet.engine.Guarantee;
+import dev.faucet.engine.Pipeline;
+import dev.faucet.log.Commit;
+import dev.faucet.log.Header;
+import dev.faucet.log.LogException;
+import dev.faucet.log.LogRecord;
+import dev.faucet.log.NewRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One input partition of one stage of a pipeline: reads a batch from its position, runs the stage's steps on each
+ * record, and commits outputs, dead letters, state changes and its next position as the pipeline's guarantee says.
+ * Commits are pipelined (at most {@link #MAX_IN_FLIGHT} per task) so that a task reads its next batch while the
+ * previous one is being made durable.
+ *
+ * <p>A task runs on one worker thread at a time ({@link #run}); commit completions arrive on the log's
+ * acknowledgement thread and only count down and wake the task.
+ */
+final class Task implements Runnable {
+    static final int MAX_IN_FLIGHT = 2;
+    static final String H_TOPIC = "faucet-source-topic";
+    static final String H_PARTITION = "faucet-source-partition";
+    static final String H_OFFSET = "faucet-source-offset";
+    static final String H_PIPELINE = "faucet-pipeline";
+    static final String H_VERSION = "faucet-pipeline-version";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final RunningPipeline owner;
+    final Stage stage;
+    final String topic;
+    final int partition;
+    private final List<StepRun> runs;
+    private final List<DedupeState> states;
+    private long position;
+    private volatile long committed;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile boolean wanted;
+    private volatile boolean stopped;
+    private long lastExpiry;
+    private long maxEventTime = Long.MIN_VALUE;
+    /** The step running now (index in the stage), or -1 while decoding: where a failure happened. */
+    private int at;
+
+    Task(RunningPipeline owner, Stage stage, String topic, int partition, long position, List<StepRun> runs,
+            List<DedupeState> states) {
+        this.owner = owner;
+        this.stage = stage;
+        this.topic = topic;
+        this.partition = partition;
+        this.position = position;
+        this.committed = position;
+        this.runs = runs;
+        this.states = states;
+    }
+
+    long committed() {
+        return committed;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Asks for a run soon; cheap and safe from any thread. */
+    void wake() {
+        wanted = true;
+        if (!stopped && queued.compareAndSet(false, true)) {
+            owner.host.workers.execute(this);
+        }
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        wanted = false;
+        boolean more = false;
+        try {
+            if (!stopped && inFlight.get() < MAX_IN_FLIGHT && owner.canProcess()) {
+                more = runBatch();
+            }
+        } catch (RuntimeException e) {
+            owner.fail(this, "the task for " + topic + "/" + partition + " failed unexpectedly: " + e, e);
+        } finally {
+            queued.set(false);
+        }
+        if ((more || wanted) && !stopped && inFlight.get() < MAX_IN_FLIGHT) {
+            wake();
+        }
+    }
+
+    /** Processes one batch; true when it read a full one (there may be more). */
+    private boolean runBatch() {
+        List<LogRecord> batch = owner.host.log.read(topic, partition, position, owner.host.batchRecords);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        Batch out = new Batch();
+        long next = position;
+        for (LogRecord lr : batch) {
+            if (out.bytes > owner.host.maxCommitBytes) {
+                break;
+            }
+            if (!process(lr, out)) {
+                // Stopped at this record (onFailure: fail): commit what came before it, then stop.
+                commit(out, lr.offset());
+                return false;
+            }
+            next = lr.offset() + 1;
+        }
+        expireState(out);
+        commit(out, next);
+        return batch.size() >= owner.host.batchRecords;
+    }
+
+    /** Runs the steps on one record, with retries; false when the pipeline must stop at it. */
+    private boolean process(LogRecord lr, Batch out) {
+        if (stage.index() == 0) {
+            owner.metrics.in.increment();
+        }
+        Rec r;
+        try {
+            r = decode(lr);
+        } catch (StepRun.StepFailure f) {
+            return failed(lr, null, "input", f.outcome(), 1, out);
+        }
+        out.timestamps.add(lr.timestampMs());
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            RecordEffects fx = new RecordEffects(out.mark());
+            at = -1;
+            try {
+                runSteps(attempts == 1 ? r : decode(lr), fx);
+                fx.finish(out, this);
+                return true;
+            } catch (StepRun.StepFailure f) {
+                out.reset(fx.mark);
+                String step = at < 0 ? "input" : Pipeline.stepId(stage.from() + at, owner.pipeline.steps()
+                        .get(stage.from() + at));
+                if (at >= 0) {
+                    owner.metrics.step(stage.from() + at).failed.increment();
+                }
+                if (f.outcome().retryable() && attempts <= owner.pipeline.errors().retries()) {
+                    backoff(attempts, at);
+                    continue;
+                }
+                fx.keepBeforeFailure(out, this);
+                return failed(lr, r, step, f.outcome(), attempts, out);
+            } catch (RuntimeException e) {
+                out.reset(fx.mark);
+                int stepIndex = at < 0 ? 0 : stage.from() + at;
+                String step = Pipeline.stepId(stepIndex, owner.pipeline.steps().get(stepIndex));
+                owner.metrics.step(stepIndex).failed.increment();
+                if (attempts <= owner.pipeline.errors().retries()) {
+                    backoff(attempts, at);
+                    continue;
+                }
+                return failed(lr, r, step, new Outcome(Outcome.STEP_FAILED, String.valueOf(e), true), attempts, out);
+            }
+        }
+    }
+
+    private void runSteps(Rec current, RecordEffects fx) {
+        for (int i = 0; i < runs.size(); i++) {
+            at = i;
+            StepMetrics m = owner.metrics.step(stage.from() + i);
+            m.in.increment();
+            long t0 = System.nanoTime();
+            boolean goOn = runs.get(i).apply(current, fx);
+            m.nanos.add(System.nanoTime() - t0);
+            if (!goOn) {
+                if (fx.dropReason != null) {
+                    m.dropped(fx.dropReason);
+                    owner.metrics.dropped(fx.dropReason);
+                } else {
+                    m.out.increment();
+                }
+                return;
+            }
+            m.out.increment();
+        }
+    }
+
+    private void backoff(int attempt, int step) {
+        if (step >= 0) {
+            owner.metrics.step(stage.from() + Math.max(0, step)).retries.increment();
+        }
+        long base = owner.pipeline.errors().backoff().toMillis();
+        long max = owner.pipeline.errors().maxBackoff().toMillis();
+        long cap = Math.min(max, base << Math.min(20, attempt - 1));
+        long sleep = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1); // full jitter
+        try {
+            Thread.sleep(sleep);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+
+    /** A record that failed for good: to the dead letters, or the pipeline stops at it. */
+    private boolean failed(LogRecord lr, Rec r, String step, Outcome outcome, int attempts, Batch out) {
+        Source src = source(lr);
+        if (owner.pipeline.errors().onFailure() == dev.faucet.engine.ErrorPolicy.OnFailure.FAIL) {
+            owner.stopAt(this, lr.offset(), src.describe() + " failed at " + step + ": " + outcome.type() + ": "
+                    + outcome.message());
+            return false;
+        }
+        byte[] letter = DeadLetters.value(lr, src, owner.pipeline.name(), step, outcome, attempts,
+                owner.host.clock.millis());
+        List<Header> headers = lineage(lr.headers(), src);
+        out.add(owner.pipeline.deadLetterTopic(), new NewRecord(lr.key(), letter, headers, lr.timestampMs(),
+                NewRecord.ANY_PARTITION));
+        owner.metrics.deadLettered.increment();
+        return true;
+    }
+
+    /** The record as the steps see it; its value must be JSON. */
+    private Rec decode(LogRecord lr) {
+        Source src = source(lr);
+        if (lr.value() == null) {
+            throw new StepRun.StepFailure(Outcome.permanent(Outcome.NOT_JSON, "the record has no value (a"
+                    + " tombstone)"));
+        }
+        JsonNode value;
+        try {
+            value = JSON.readTree(lr.value());
+        } catch (IOException e) {
+            throw new StepRun.StepFailure(Outcome.permanent(Outcome.NOT_JSON, "the value is not JSON: "
+                    + firstLine(e)));
+        }
+        if (value == null || value.isMissingNode()) {
+            throw new StepRun.StepFailure(Outcome.permanent(Outcome.NOT_JSON, "the value is empty"));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header h : lr.headers()) {
+            headers.put(h.name(), h.valueAsString());
+        }
+        Rec r = new Rec(value, lr.keyAsString(), headers, lr.timestampMs(), src.topic, src.partition, src.offset);
+        r.eventTimeMs = eventTime(r);
+        return r;
+    }
+
+    private long eventTime(Rec r) {
+        String field = owner.pipeline.time().field();
+        if (field == null) {
+            return r.timestampMs;
+        }
+        JsonNode v = r.value.get(field);
+        if (v != null && v.isNumber()) {
+            return v.asLong();
+        }
+        if (v != null && v.isTextual()) {
+            try {
+                return Instant.parse(v.asText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new StepRun.StepFailure(Outcome.permanent(Outcome.BAD_EVENT_TIME, "event time field '" + field
+                        + "' is '" + v.asText() + "', not an RFC 3339 time or epoch milliseconds"));
+            }
+        }
+        throw new StepRun.StepFailure(Outcome.permanent(Outcome.BAD_EVENT_TIME, "the record has no event time field '"
+                + field + "'"));
+    }
+
+    private static String firstLine(IOException e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.toString() : m.lines().findFirst().orElse(m);
+    }
+
+    /** Where a record came from: its lineage headers when an earlier stage of this pipeline wrote it. */
+    private Source source(LogRecord lr) {
+        if (stage.index() > 0) {
+            String t = header(lr, H_TOPIC);
+            String p = header(lr, H_PARTITION);
+            String o = header(lr, H_OFFSET);
+            if (t != null && p != null && o != null) {
+                try {
+                    return new Source(t, Integer.parseInt(p), Long.parseLong(o));
+                } catch (NumberFormatException e) {
+                    // not ours: fall through to the record's own position
+                }
+            }
+        }
+        return new Source(topic, partition, lr.offset());
+    }
+
+    private static String header(LogRecord lr, String name) {
+        for (Header h : lr.headers()) {
+            if (h.name().equals(name)) {
+                return h.valueAsString();
+            }
+        }
+        return null;
+    }
+
+    List<Header> lineage(List<Header> in, Source src) {
+        List<Header> out = new ArrayList<>(in.size() + 5);
+        for (Header h : in) {
+            if (!h.name().startsWith("faucet-source-") && !h.name().equals(H_PIPELINE) && !h.name().equals(H_VERSION)) {
+                out.add(h);
+            }
+        }
+        out.add(Header.of(H_TOPIC, src.topic));
+        out.add(Header.of(H_PARTITION, Integer.toString(src.partition)));
+        out.add(Header.of(H_OFFSET, Long.toString(src.offset)));
+        out.add(Header.of(H_PIPELINE, owner.pipeline.name()));
+        out.add(Header.of(H_VERSION, owner.pipeline.version()));
+        return out;
+    }
+
+    NewRecord output(Rec r) {
+        List<Header> headers = new ArrayList<>(r.headers.size() + 5);
+        Source src = new Source(r.sourceTopic, r.sourcePartition, r.sourceOffset);
+        List<Header> in = new ArrayList<>(r.headers.size());
+        r.headers.forEach((k, v) -> in.add(Header.of(k, v)));
+        headers.addAll(lineage(in, src));
+        byte[] value;
+        try {
+            value = JSON.writeValueAsBytes(r.value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree did not serialise", e);
+        }
+        byte[] key = r.key == null ? null : r.key.getBytes(StandardCharsets.UTF_8);
+        return new NewRecord(key, value, headers, r.timestampMs, NewRecord.ANY_PARTITION);
+    }
+
+    private void expireState(Batch out) {
+        if (states.isEmpty() || maxEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastExpiry < 1_000_000_000L) {
+            return;
+        }
+        lastExpiry = now;
+        long slack = owner.pipeline.time().maxOutOfOrder().toMillis();
+        for (DedupeState s : states) {
+            s.expire(maxEventTime - s.withinMs - slack, key -> out.state(s, key, null));
+        }
+    }
+
+    void sawEventTime(long t) {
+        maxEventTime = Math.max(maxEventTime, t);
+    }
+
+    /** Commits a batch as the guarantee says; {@code next} is the position after it. */
+    private void commit(Batch out, long next) {
+        position = next;
+        if (out.isEmpty() && next == committed && inFlight.get() == 0) {
+            return;
+        }
+        String group = owner.pipeline.group();
+        Guarantee g = owner.pipeline.guarantee();
+        Commit.Builder data = Commit.builder();
+        out.appends.forEach(data::append);
+        long[] timestamps = out.timestamps.toArray();
+        inFlight.incrementAndGet();
+        CompletableFuture<?> done;
+        try {
+            done = switch (g) {
+                case EXACTLY_ONCE -> owner.host.log.commitInternal(data.offset(group, topic, partition, next).build());
+                case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenCompose(x -> owner.host.log
+                        .commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic, partition, next))));
+                case AT_MOST_ONCE -> owner.host.log.commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic,
+                        partition, next))).thenCompose(x -> owner.host.log.commitInternal(data.build()));
+            };
+        } catch (LogException e) {
+            inFlight.decrementAndGet();
+            owner.fail(this, "the pipeline's commit was refused: " + e.getMessage(), e);
+            return;
+        }
+        List<String> touched = new ArrayList<>(out.appends.keySet());
+        done.whenComplete((ok, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure != null) {
+                owner.fail(this, "the pipeline's commit failed: " + failure.getMessage(), failure);
+                return;
+            }
+            committed = Math.max(committed, next);
+            owner.committed(this, out.outputs, timestamps);
+            touched.forEach(owner.host::signal);
+            wake();
+        });
+    }
+
+    /** Where a record came from, for lineage and dead letters. */
+    record Source(String topic, int partition, long offset) {
+        String describe() {
+            return "record " + topic + "/" + partition + "@" + offset;
+        }
+    }
+
+    /** What one batch commits: appends per topic (outputs, dead letters, changelogs) and the records' timestamps. */
+    static final class Batch {
+        final Map<String, List<NewRecord>> appends = new LinkedHashMap<>();
+        final LongList timestamps = new LongList();
+        long bytes;
+        long outputs;
+        private final List<Object[]> journal = new ArrayList<>();
+
+        void add(String topic, NewRecord r) {
+            appends.computeIfAbsent(topic, t -> new ArrayList<>()).add(r);
+            journal.add(new Object[] {topic});
+            bytes += (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length) + 64;
+        }
+
+        void state(DedupeState s, String key, Long eventTime) {
+            s.apply(key, eventTime);
+            add(s.changelogTopic, new NewRecord(key.getBytes(StandardCharsets.UTF_8), DedupeState.encode(eventTime),
+                    List.of(), NewRecord.NO_TIMESTAMP, s.partition));
+        }
+
+        int mark() {
+            return journal.size();
+        }
+
+        /** Takes back what was added since {@code mark} (a record being retried). */
+        void reset(int mark) {
+            while (journal.size() > mark) {
+                String t = (String) journal.remove(journal.size() - 1)[0];
+                List<NewRecord> l = appends.get(t);
+                l.remove(l.size() - 1);
+                if (l.isEmpty()) {
+                    appends.remove(t);
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return appends.isEmpty();
+        }
+    }
+
+    /** A record's effects, kept aside until the record is done so that a retry starts clean. */
+    final class RecordEffects implements StepRun.Effects {
+        final int mark;
+        String dropReason;
+        private final List<Object[]> pending = new ArrayList<>();
+
+        RecordEffects(int mark) {
+            this.mark = mark;
+        }
+
+        @Override
+        public void emit(String topic, Rec r) {
+            pending.add(new Object[] {topic, output(r)});
+        }
+
+        @Override
+        public void repartition(Rec r) {
+            pending.add(new Object[] {stage.repartitionTopic(), output(r)});
+        }
+
+        @Override
+        public void drop(String reason) {
+            dropReason = reason;
+        }
+
+        @Override
+        public void state(DedupeState store, String key, Long value) {
+            pending.add(new Object[] {store, key, value});
+        }
+
+        /** The record is done: its outputs and state changes join the batch. */
+        void finish(Batch out, Task task) {
+            for (Object[] p : pending) {
+                if (p[0] instanceof DedupeState s) {
+                    out.state(s, (String) p[1], (Long) p[2]);
+                    if (p[2] != null) {
+                        task.sawEventTime((Long) p[2]);
+                    }
+                } else {
+                    NewRecord rec = (NewRecord) p[1];
+                    if (tooLarge(rec)) {
+                        throw new StepRun.StepFailure(Outcome.permanent(Outcome.TOO_LARGE, "the output to '" + p[0]
+                                + "' would be " + rec.value().length + " bytes; the log's record limit is "
+                                + owner.host.maxRecordBytes));
+                    }
+                    out.add((String) p[0], rec);
+                    if (!((String) p[0]).startsWith("__faucet.")) {
+                        out.outputs++;
+                    }
+                }
+            }
+        }
+
+        /** The record failed for good after some steps: what it emitted before is not kept (it is a dead letter). */
+        void keepBeforeFailure(Batch out, Task task) {
+            pending.clear();
+        }
+
+        private boolean tooLarge(NewRecord rec) {
+            long size = (rec.value() == null ? 0 : rec.value().length) + (rec.key() == null ? 0 : rec.key().length);
+            return size > owner.host.maxRecordBytes - 1024;
+        }
+    }
+
+    /** A growable list of longs. */
+    static final class LongList {
+        private long[] a = new long[64];
+        private int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+}
