@@ -142,19 +142,28 @@ public final class PipelineHost implements AutoCloseable {
             }
         }
         for (Map.Entry<String, JsonNode> e : latest.entrySet()) {
+            RunningPipeline rp;
             try {
                 JsonNode entry = e.getValue();
                 Pipeline p = PlanCodec.decode(entry.get("plan"));
                 PipelineStatus.State state = PipelineStatus.State.valueOf(entry.get("state").asText());
                 String failure = entry.hasNonNull("failure") ? entry.get("failure").asText() : null;
-                RunningPipeline rp = new RunningPipeline(this, p, CompiledPipeline.compile(p), state, failure,
+                rp = new RunningPipeline(this, p, CompiledPipeline.compile(p), state, failure,
                         Instant.ofEpochMilli(entry.get("deployedAt").asLong()));
-                pipelines.put(p.name(), rp);
-                if (state == PipelineStatus.State.RUNNING) {
-                    rp.start();
-                }
             } catch (RuntimeException ex) {
-                LOG.error("pipeline '{}' could not be started again: {}", e.getKey(), ex.getMessage());
+                LOG.error("pipeline '{}' in the registry cannot be read back ({}); deploy it again", e.getKey(),
+                        ex.getMessage());
+                continue;
+            }
+            pipelines.put(rp.pipeline.name(), rp);
+            if (rp.state() == PipelineStatus.State.RUNNING) {
+                try {
+                    rp.start();
+                } catch (RuntimeException ex) {
+                    rp.stop(STOP_TIMEOUT_MS);
+                    rp.pausedOrFailed(PipelineStatus.State.FAILED, "could not start: " + ex.getMessage());
+                    LOG.error("pipeline '{}' could not start: {}", rp.pipeline.name(), ex.getMessage());
+                }
             }
         }
     }

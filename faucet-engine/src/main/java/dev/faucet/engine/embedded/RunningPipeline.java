@@ -91,7 +91,7 @@ final class RunningPipeline {
         started = false;
         tasks.forEach(Task::stop);
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (tasks.stream().anyMatch(t -> t.inFlight() > 0) && System.currentTimeMillis() < deadline) {
+        while (tasks.stream().anyMatch(Task::active) && System.currentTimeMillis() < deadline) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {

@@ -53,6 +53,11 @@ final class Task implements Runnable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile boolean wanted;
     private volatile boolean stopped;
+    /** Set when a record failed under {@code onFailure: fail}: the pipeline stops once the batch before it is in. */
+    private String stopReason;
+    private long stopOffset;
+    /** True while {@link #run} works on a batch: a stop waits for it, so a stopped task never commits later. */
+    private volatile boolean busy;
     private long lastExpiry;
     private long maxEventTime = Long.MIN_VALUE;
     /** The step running now (index in the stage), or -1 while decoding: where a failure happened. */
@@ -78,6 +83,11 @@ final class Task implements Runnable {
         return inFlight.get();
     }
 
+    /** Whether the task may still commit: it is in a run, or a commit of it is not finished. */
+    boolean active() {
+        return busy || inFlight.get() > 0;
+    }
+
     /** Asks for a run soon; cheap and safe from any thread. */
     void wake() {
         wanted = true;
@@ -94,6 +104,7 @@ final class Task implements Runnable {
     public void run() {
         wanted = false;
         boolean more = false;
+        busy = true;
         try {
             if (!stopped && inFlight.get() < MAX_IN_FLIGHT && owner.canProcess()) {
                 more = runBatch();
@@ -101,6 +112,7 @@ final class Task implements Runnable {
         } catch (RuntimeException e) {
             owner.fail(this, "the task for " + topic + "/" + partition + " failed unexpectedly: " + e, e);
         } finally {
+            busy = false;
             queued.set(false);
         }
         if ((more || wanted) && !stopped && inFlight.get() < MAX_IN_FLIGHT) {
@@ -121,7 +133,8 @@ final class Task implements Runnable {
                 break;
             }
             if (!process(lr, out)) {
-                // Stopped at this record (onFailure: fail): commit what came before it, then stop.
+                // Stopped at this record (onFailure: fail): commit what came before it, then stop the pipeline.
+                stopped = true;
                 commit(out, lr.offset());
                 return false;
             }
@@ -221,8 +234,8 @@ final class Task implements Runnable {
     private boolean failed(LogRecord lr, Rec r, String step, Outcome outcome, int attempts, Batch out) {
         Source src = source(lr);
         if (owner.pipeline.errors().onFailure() == dev.faucet.engine.ErrorPolicy.OnFailure.FAIL) {
-            owner.stopAt(this, lr.offset(), src.describe() + " failed at " + step + ": " + outcome.type() + ": "
-                    + outcome.message());
+            stopReason = src.describe() + " failed at " + step + ": " + outcome.type() + ": " + outcome.message();
+            stopOffset = lr.offset();
             return false;
         }
         byte[] letter = DeadLetters.value(lr, src, owner.pipeline.name(), step, outcome, attempts,
@@ -366,6 +379,7 @@ final class Task implements Runnable {
     private void commit(Batch out, long next) {
         position = next;
         if (out.isEmpty() && next == committed && inFlight.get() == 0) {
+            stopIfAsked();
             return;
         }
         String group = owner.pipeline.group();
@@ -398,8 +412,19 @@ final class Task implements Runnable {
             committed = Math.max(committed, next);
             owner.committed(this, out.outputs, timestamps);
             touched.forEach(owner.host::signal);
+            if (inFlight.get() == 0) {
+                stopIfAsked();
+            }
             wake();
         });
+    }
+
+    private void stopIfAsked() {
+        if (stopReason != null) {
+            String why = stopReason;
+            stopReason = null;
+            owner.stopAt(this, stopOffset, why);
+        }
     }
 
     /** Where a record came from, for lineage and dead letters. */
