@@ -12,14 +12,15 @@ class EmbeddedPipelineSmokeTest {
 
     @Test
     void filtersRoutesAndDeadLetters() {
-        Pipeline p = Pipeline.from("in").filter("ok").route(r -> r.when("gold", "gold").otherwise("rest")).build("p1");
+        Pipeline p = Pipeline.from("in").filter("ok").route(r -> r.when("gold", "gold").otherwise("rest"))
+                .build("p1");
         try (PipelineTestDriver d = PipelineTestDriver.create(p)) {
-            d.send("in", "{\"ok\":true,\"gold\":true,\"n\":1}", "{\"ok\":false,\"n\":2}", "{\"ok\":true,\"gold\":false,\"n\":3}",
-                    "not json", "{\"ok\":true,\"gold\":7}");
+            d.send("in", "{\"ok\":true,\"gold\":true,\"n\":1}", "{\"ok\":false,\"n\":2}",
+                    "{\"ok\":true,\"gold\":false,\"n\":3}", "not json", "{\"ok\":true,\"gold\":7}");
             List<TestRecord> gold = d.outputs("gold");
             assertThat(gold).extracting(TestRecord::value).containsExactly("{\"ok\":true,\"gold\":true,\"n\":1}");
-            assertThat(gold.get(0).headers()).containsEntry("faucet-pipeline", "p1").containsEntry("faucet-source-topic", "in")
-                    .containsEntry("faucet-source-offset", "0");
+            assertThat(gold.get(0).headers()).containsEntry("faucet-pipeline", "p1")
+                    .containsEntry("faucet-source-topic", "in").containsEntry("faucet-source-offset", "0");
             assertThat(d.outputs("rest")).extracting(TestRecord::value).containsExactly("{\"ok\":true,\"gold\":false,\"n\":3}");
             List<TestRecord> dead = d.deadLetters();
             assertThat(dead).hasSize(2);
