@@ -21,7 +21,8 @@ class EmbeddedPipelineSmokeTest {
             assertThat(gold).extracting(TestRecord::value).containsExactly("{\"ok\":true,\"gold\":true,\"n\":1}");
             assertThat(gold.get(0).headers()).containsEntry("faucet-pipeline", "p1")
                     .containsEntry("faucet-source-topic", "in").containsEntry("faucet-source-offset", "0");
-            assertThat(d.outputs("rest")).extracting(TestRecord::value).containsExactly("{\"ok\":true,\"gold\":false,\"n\":3}");
+            assertThat(d.outputs("rest")).extracting(TestRecord::value)
+                    .containsExactly("{\"ok\":true,\"gold\":false,\"n\":3}");
             List<TestRecord> dead = d.deadLetters();
             assertThat(dead).hasSize(2);
             assertThat(dead.get(0).value()).contains("\"recordBase64\"").contains("\"type\":\"not-json\"");
