@@ -140,6 +140,29 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void aCloseSnapshotsDedupeStateAndADamagedSnapshotIsIgnored() throws Exception {
+        Pipeline p = Pipeline.from("in").dedupe("id", Duration.ofHours(1)).to("out").build("snap");
+        try (PipelineTestDriver d = PipelineTestDriver.create(p, dir)) {
+            d.send("in", "{\"id\":\"a\"}", "{\"id\":\"b\"}");
+            assertThat(d.outputs("out")).hasSize(2);
+        }
+        Path snapshot = dir.resolve("state").resolve("__faucet.state.snap.0").resolve("0.snap");
+        assertThat(snapshot).exists();
+        try (PipelineTestDriver d = PipelineTestDriver.create(p, dir)) {
+            d.send("in", "{\"id\":\"a\"}");
+            assertThat(d.outputs("out")).hasSize(2);
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(snapshot);
+        bytes[bytes.length / 2] ^= 0x40;
+        java.nio.file.Files.write(snapshot, bytes);
+        try (PipelineTestDriver d = PipelineTestDriver.create(p, dir)) {
+            d.send("in", "{\"id\":\"b\"}", "{\"id\":\"c\"}");
+            assertThat(d.outputs("out")).extracting(TestRecord::value)
+                    .containsExactly("{\"id\":\"a\"}", "{\"id\":\"b\"}", "{\"id\":\"c\"}");
+        }
+    }
+
+    @Test
     void enrichFollowsTheTableAndHonoursOnMissing() {
         Pipeline p = Pipeline.from("orders").enrich("customers", "customerId", "customer", OnMissing.DEAD_LETTER)
                 .to("out").build("enr");

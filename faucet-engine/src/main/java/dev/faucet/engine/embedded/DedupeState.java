@@ -15,6 +15,8 @@ final class DedupeState {
     final int partition;
     final long withinMs;
     private final Map<String, Long> lastSeen = new HashMap<>();
+    /** Changes since the last snapshot (or since the state was read back). */
+    long changes;
 
     DedupeState(String changelogTopic, int partition, long withinMs) {
         this.changelogTopic = changelogTopic;
@@ -22,13 +24,14 @@ final class DedupeState {
         this.withinMs = withinMs;
     }
 
-    /** True when {@code key} was seen at an event time within the span before {@code eventTimeMs}. */
+    /** True when {@code key} was seen at an event time within the span of {@code eventTimeMs} (before or after). */
     boolean isDuplicate(String key, long eventTimeMs) {
         Long seen = lastSeen.get(key);
-        return seen != null && eventTimeMs - seen < withinMs && eventTimeMs >= seen;
+        return seen != null && Math.abs(eventTimeMs - seen) < withinMs;
     }
 
     void apply(String key, Long eventTimeMs) {
+        changes++;
         if (eventTimeMs == null) {
             lastSeen.remove(key);
         } else {
@@ -40,6 +43,11 @@ final class DedupeState {
     void restore(byte[] key, byte[] value) {
         String k = new String(key, java.nio.charset.StandardCharsets.UTF_8);
         apply(k, value == null ? null : ByteBuffer.wrap(value).getLong());
+    }
+
+    /** Starts from a snapshot's entries. */
+    void restore(Map<String, Long> entries) {
+        lastSeen.putAll(entries);
     }
 
     static byte[] encode(Long eventTimeMs) {

@@ -20,6 +20,8 @@ import dev.faucet.log.TopicInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -260,6 +262,7 @@ public final class PipelineHost implements AutoCloseable {
             for (int i = 0; i < rp.pipeline.steps().size(); i++) {
                 if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
                     deleteQuietly(Stage.changelogTopic(name, i));
+                    deleteSnapshots(Stage.changelogTopic(name, i));
                 }
             }
             LOG.info("pipeline '{}' deleted", name);
@@ -358,6 +361,9 @@ public final class PipelineHost implements AutoCloseable {
             }
             for (int i = s.from(); i < s.to(); i++) {
                 if (p.steps().get(i) instanceof Step.Dedupe) {
+                    if (log.topic(Stage.changelogTopic(p.name(), i)).isEmpty()) {
+                        deleteSnapshots(Stage.changelogTopic(p.name(), i)); // left by a deleted pipeline
+                    }
                     createIfMissing(TopicConfig.of(Stage.changelogTopic(p.name(), i), tasks).withCompaction(true),
                             true);
                 }
@@ -390,7 +396,10 @@ public final class PipelineHost implements AutoCloseable {
         });
     }
 
-    /** The dedupe state of one task, read back from its changelog partition. */
+    /**
+     * The dedupe state of one task, read back from its snapshot (when there is a usable one) and its changelog
+     * partition from the snapshot's offset on.
+     */
     DedupeState restoreDedupe(String changelog, int partition, long withinMs) {
         DedupeState s = new DedupeState(changelog, partition, withinMs);
         TopicInfo info = log.topic(changelog).orElseThrow(() -> new IllegalStateException("the state changelog "
@@ -399,16 +408,57 @@ public final class PipelineHost implements AutoCloseable {
             throw new IllegalStateException("the state changelog " + changelog + " has " + info.partitions().size()
                     + " partitions; task " + partition + " has none (did an input topic change?)");
         }
-        long offset = info.partitions().get(partition).startOffset();
+        var p = info.partitions().get(partition);
+        long offset = p.startOffset();
+        StateSnapshot.Loaded snap = StateSnapshot.read(snapshotFile(changelog, partition));
+        if (snap != null && snap.offset() >= p.startOffset() && snap.offset() <= p.endOffset()) {
+            s.restore(snap.entries());
+            offset = snap.offset();
+        }
         while (true) {
             List<LogRecord> batch = log.read(changelog, partition, offset, 10_000);
             if (batch.isEmpty()) {
+                s.changes = 0;
                 return s;
             }
             for (LogRecord r : batch) {
                 s.restore(r.key(), r.value());
                 offset = r.offset() + 1;
             }
+        }
+    }
+
+    Path snapshotFile(String changelog, int partition) {
+        return log.dir().resolve("state").resolve(changelog).resolve(partition + ".snap");
+    }
+
+    /**
+     * Writes a task's state snapshot. Only when every change of the state is committed (the task is between
+     * batches with no commit in flight), so the changelog's end offset is exactly what the snapshot holds.
+     */
+    void snapshot(DedupeState s) {
+        try {
+            long end = log.topic(s.changelogTopic).orElseThrow().partitions().get(s.partition).endOffset();
+            StateSnapshot.write(snapshotFile(s.changelogTopic, s.partition), end, s.entries());
+            s.changes = 0;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not snapshot {}/{}: {}; a restart reads more of the changelog", s.changelogTopic,
+                    s.partition, e.toString());
+        }
+    }
+
+    private void deleteSnapshots(String changelog) {
+        Path dir = log.dir().resolve("state").resolve(changelog);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.warn("could not delete the snapshots in {}: {}", dir, e.toString());
         }
     }
 

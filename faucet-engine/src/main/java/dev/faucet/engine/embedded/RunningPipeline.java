@@ -99,6 +99,13 @@ final class RunningPipeline {
                 break;
             }
         }
+        if (state != PipelineStatus.State.FAILED) {
+            for (Task t : tasks) {
+                if (!t.active()) {
+                    t.snapshotStates(1);
+                }
+            }
+        }
         tasks.clear();
     }
 

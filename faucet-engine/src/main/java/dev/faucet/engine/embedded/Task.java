@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Task implements Runnable {
     static final int MAX_IN_FLIGHT = 2;
+    /** A task snapshots a state after this many changes, when it is between batches with nothing in flight. */
+    static final long SNAPSHOT_EVERY = 10_000;
     static final String H_TOPIC = "faucet-source-topic";
     static final String H_PARTITION = "faucet-source-partition";
     static final String H_OFFSET = "faucet-source-offset";
@@ -106,6 +108,9 @@ final class Task implements Runnable {
         boolean more = false;
         busy = true;
         try {
+            if (!stopped && inFlight.get() == 0) {
+                snapshotStates(SNAPSHOT_EVERY);
+            }
             if (!stopped && inFlight.get() < MAX_IN_FLIGHT && owner.canProcess()) {
                 more = runBatch();
             }
@@ -368,6 +373,15 @@ final class Task implements Runnable {
         long slack = owner.pipeline.time().maxOutOfOrder().toMillis();
         for (DedupeState s : states) {
             s.expire(maxEventTime - s.withinMs - slack, key -> out.state(s, key, null));
+        }
+    }
+
+    /** Snapshots each state with at least {@code minChanges} changes; only with no commit in flight. */
+    void snapshotStates(long minChanges) {
+        for (DedupeState s : states) {
+            if (s.changes >= minChanges && s.changes > 0) {
+                owner.host.snapshot(s);
+            }
         }
     }
 
