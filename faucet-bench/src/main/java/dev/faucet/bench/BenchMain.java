@@ -1,6 +1,7 @@
 package dev.faucet.bench;
 
 import dev.faucet.bench.http.HttpBench;
+import dev.faucet.bench.pipeline.PipelineBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,16 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("pipeline")) {
+            try {
+                PipelineBench.run(List.of(args).subList(1, args.length));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println(PipelineBench.USAGE);
+                System.exit(2);
+            }
+            return;
+        }
         if (args.length > 0 && HttpBench.COMMANDS.contains(args[0])) {
             try {
                 HttpBench.run(args[0], List.of(args).subList(1, args.length));

@@ -72,7 +72,7 @@ public final class PipelineHost implements AutoCloseable {
         this.log = log;
         this.clock = config.clock();
         this.meters = meters;
-        this.batchRecords = 500;
+        this.batchRecords = Integer.getInteger("faucet.pipeline.batchRecords", 2000);
         this.maxCommitBytes = Math.max(64 * 1024, config.maxPendingBytes() / 4);
         this.maxRecordBytes = config.maxRecordBytes();
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());

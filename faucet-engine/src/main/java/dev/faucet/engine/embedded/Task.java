@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * acknowledgement thread and only count down and wake the task.
  */
 final class Task implements Runnable {
-    static final int MAX_IN_FLIGHT = 2;
+    static final int MAX_IN_FLIGHT = Integer.getInteger("faucet.pipeline.maxInFlight", 4);
     /** A task snapshots a state after this many changes, when it is between batches with nothing in flight. */
     static final long SNAPSHOT_EVERY = 10_000;
     static final String H_TOPIC = "faucet-source-topic";
