@@ -38,7 +38,7 @@ final class Json {
         return out.toString();
     }
 
-    /** Indented by two spaces, one member per line, with a final newline. */
+    /** Indented by two spaces, one member per line (a list of plain values on one line), with a final newline. */
     static String pretty(JsonNode node) {
         StringBuilder out = new StringBuilder();
         write(node, out, 0);
@@ -57,12 +57,13 @@ final class Json {
             }
             close(out, indent, node.size(), '}');
         } else if (node.isArray()) {
+            int inner = indent < 0 || scalars(node) ? -1 : indent + 1;
             out.append('[');
             for (int i = 0; i < node.size(); i++) {
-                separate(out, indent, i);
-                write(node.get(i), out, indent < 0 ? -1 : indent + 1);
+                separate(out, inner < 0 ? -1 : indent, i);
+                write(node.get(i), out, inner);
             }
-            close(out, indent, node.size(), ']');
+            close(out, inner < 0 ? -1 : indent, node.size(), ']');
         } else if (node.isTextual()) {
             quote(node.textValue(), out);
         } else if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
@@ -71,6 +72,15 @@ final class Json {
         } else {
             out.append(node);
         }
+    }
+
+    private static boolean scalars(JsonNode array) {
+        for (int i = 0; i < array.size(); i++) {
+            if (array.get(i).isContainerNode()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void separate(StringBuilder out, int indent, int index) {

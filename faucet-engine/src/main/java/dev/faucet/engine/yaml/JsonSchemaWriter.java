@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faucet.engine.yaml.Shape.TextKind;
 import java.util.List;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The JSON Schema (draft 2020-12) of pipeline files, written from {@link PipelineSpec}: what editors use to complete
@@ -46,8 +47,7 @@ public final class JsonSchemaWriter {
         step.put("additionalProperties", false);
         ObjectNode properties = step.putObject("properties");
         for (StepSpec s : PipelineSpec.STEPS) {
-            ObjectNode p = shape(s.shape());
-            p.put("description", s.summary());
+            ObjectNode p = described(s.summary(), shape(s.shape()));
             p.putArray("examples").add(Json.MAPPER.convertValue(example(s), ObjectNode.class).get(s.kind()));
             properties.set(s.kind(), p);
         }
@@ -55,7 +55,7 @@ public final class JsonSchemaWriter {
     }
 
     private static Object example(StepSpec s) {
-        return new org.yaml.snakeyaml.Yaml().loadAs(s.example().substring(2), Object.class);
+        return new Yaml().loadAs(s.example().substring(2), Object.class);
     }
 
     static ObjectNode shape(Shape shape) {
@@ -98,6 +98,12 @@ public final class JsonSchemaWriter {
         return n;
     }
 
+    private static ObjectNode described(String description, ObjectNode shape) {
+        ObjectNode n = NODES.objectNode().put("description", description);
+        n.setAll(shape);
+        return n;
+    }
+
     private static ObjectNode ref(String def) {
         return NODES.objectNode().put("$ref", "#/$defs/" + def);
     }
@@ -113,8 +119,7 @@ public final class JsonSchemaWriter {
         ArrayNode required = NODES.arrayNode();
         ObjectNode properties = NODES.objectNode();
         for (FieldSpec f : o.fields()) {
-            ObjectNode p = shape(f.shape());
-            p.put("description", f.description());
+            ObjectNode p = described(f.description(), shape(f.shape()));
             if (f.defaultValue() != null) {
                 if (f.shape() instanceof Shape.Count) {
                     p.put("default", Integer.parseInt(f.defaultValue()));

@@ -6,8 +6,8 @@ package dev.faucet.engine.yaml;
  * its fields and an example. A test keeps the file's copy (between {@link #BEGIN} and {@link #END}) current.
  */
 final class StepReference {
-    static final String BEGIN = "<!-- reference:begin (generated from the step specs; regenerate as the test"
-            + " PipelineDocsTest says) -->";
+    static final String BEGIN = "<!-- reference:begin: generated from the step specs (PipelineSpec.java); to change"
+            + " it, change them and regenerate as GeneratedDocsTest says -->";
     static final String END = "<!-- reference:end -->";
 
     private static final String HEADER = "| field | type | required | default | meaning |\n|---|---|---|---|---|\n";
