@@ -275,17 +275,21 @@ class PipelineYamlErrorsTest {
     void aSchemaFileThatIsMissingOrNotAJsonObjectIsRefused() throws IOException {
         Files.writeString(dir.resolve("broken.json"), "{\"type\": \"object\",\n  \"x\": }");
         Files.writeString(dir.resolve("list.json"), "[1]");
+        Files.write(dir.resolve("latin1.json"), "{\"title\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
         Path file = dir.resolve("p.yaml");
         Files.writeString(file, "name: p\ninput: i\nsteps:\n  - validate: { schema: missing.json }\n"
-                + "  - validate: { schema: broken.json }\n  - validate: { schema: list.json }\n  - to: o\n");
+                + "  - validate: { schema: broken.json }\n  - validate: { schema: list.json }\n"
+                + "  - validate: { schema: latin1.json }\n  - to: o\n");
 
         List<Problem> found = problemsOf(file);
 
-        assertThat(found).extracting(Problem::line).containsExactly(4, 5, 6);
+        assertThat(found).extracting(Problem::line).containsExactly(4, 5, 6, 7);
+        assertThat(found).allSatisfy(p -> assertThat(p.file()).isEqualTo(file.toString()));
         assertThat(found.get(0).message()).isEqualTo("schema file 'missing.json' does not exist");
         assertThat(found.get(1).message()).startsWith("schema file 'broken.json' is not JSON:")
                 .endsWith("(its line 2)");
         assertThat(found.get(2).message()).isEqualTo("schema file 'list.json' does not hold a JSON object");
+        assertThat(found.get(3).message()).isEqualTo("schema file 'latin1.json': the file is not UTF-8 text");
     }
 
     @Test

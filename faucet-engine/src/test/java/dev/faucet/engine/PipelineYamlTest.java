@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Pipeline files that are valid: what plan they become, with which defaults, lines and version. */
 class PipelineYamlTest {
@@ -161,6 +162,14 @@ class PipelineYamlTest {
 
         assertThat(p.steps()).extracting(s -> s instanceof Step.Filter f ? f.expression() : "")
                 .containsExactly("amount > 0", "name == \"x\"", "tier == 'gold'", "a &&\nb\n", "");
+    }
+
+    @Test
+    void aFileMayStartWithAByteOrderMark(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bom.yaml");
+        Files.writeString(file, "\uFEFFname: p\ninput: i\nsteps: [{to: o}]\n");
+
+        assertThat(PipelineYaml.parse(file).name()).isEqualTo("p");
     }
 
     @Test

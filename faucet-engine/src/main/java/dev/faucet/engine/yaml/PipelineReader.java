@@ -83,7 +83,7 @@ public final class PipelineReader {
         return yaml.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    /** A file's text: at most {@link PipelineYaml#MAX_FILE_BYTES}, and UTF-8. */
+    /** A file's text: at most {@link PipelineYaml#MAX_FILE_BYTES}, and UTF-8 (a byte-order mark is dropped). */
     static String text(Path file) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
@@ -95,8 +95,9 @@ public final class PipelineReader {
                             + " and schema files")));
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new InvalidPipelineException(List.of(new InvalidPipelineException.Problem(file.toString(), 0, null,
                     "the file is not UTF-8 text")));

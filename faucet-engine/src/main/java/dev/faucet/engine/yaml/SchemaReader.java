@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faucet.engine.InvalidPipelineException;
 import dev.faucet.engine.PipelineYaml;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -88,6 +89,8 @@ final class SchemaReader {
                     + (e.getLocation() == null ? "" : " (its line " + e.getLocation().getLineNr() + ")"));
         } catch (IOException e) {
             reader.problem(node, path, "cannot read schema file '" + ref + "': " + e.getMessage());
+        } catch (InvalidPipelineException e) {
+            reader.problem(node, path, "schema file '" + ref + "': " + e.problems().get(0).message());
         }
         return null;
     }
