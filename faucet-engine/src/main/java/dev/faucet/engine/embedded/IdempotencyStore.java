@@ -415,6 +415,16 @@ public final class IdempotencyStore {
 
     /** Forgets a deleted topic's keys, durably: a topic created later under the name starts with none. */
     public void forgetTopic(String topic) {
+        // Resolutions queued before the deletion must reach the log before the tombstones, or a restart would read
+        // a key back from a resolution written after its tombstone.
+        try {
+            resolutions.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("idempotency resolutions did not drain before forgetting topic '{}': {}", topic, e.toString());
+        }
         String prefix = topic + '\0';
         List<NewRecord> tombstones = new ArrayList<>();
         synchronized (this) {
