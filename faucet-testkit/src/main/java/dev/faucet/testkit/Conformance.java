@@ -49,7 +49,12 @@ public final class Conformance {
 
     /** Runs the case on a fresh embedded runtime and fails with what differs. */
     public static void check(Path caseDir) throws IOException {
-        Pipeline p = PipelineYaml.parse(caseDir.resolve("pipeline.yaml"));
+        check(caseDir.resolve("pipeline.yaml"), caseDir);
+    }
+
+    /** Runs the pipeline file over the case's {@code input/} and compares with its {@code expected/}. */
+    public static void check(Path pipelineFile, Path caseDir) throws IOException {
+        Pipeline p = PipelineYaml.parse(pipelineFile);
         try (PipelineTestDriver d = PipelineTestDriver.create(p)) {
             Map<String, List<TestRecord>> inputs = inputs(caseDir.resolve("input"));
             for (String table : p.tables()) {
