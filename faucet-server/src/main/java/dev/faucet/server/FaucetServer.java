@@ -247,6 +247,11 @@ public final class FaucetServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The runtime behind the server (null until it is open). */
+    public PipelineRuntime runtime() {
+        return runtime;
+    }
+
     /** The base address of the HTTP API, e.g. {@code http://127.0.0.1:8080}. */
     public URI uri() {
         String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "faucet", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
         description = "Real-time event streaming for business data.",
-        subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                HelpCommand.class})
+        subcommands = {ServerCommand.class, DemoCommand.class, TopicCommand.class, ProduceCommand.class,
+                ConsumeCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
