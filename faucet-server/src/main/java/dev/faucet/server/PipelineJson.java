@@ -32,18 +32,18 @@ final class PipelineJson {
         n.put("ready", s.ready());
         n.putObject("records").put("in", s.recordsIn()).put("out", s.recordsOut())
                 .put("deadLettered", s.deadLettered());
-        n.putObject("lag").put("records", s.lagRecords()).put("seconds", s.partitions().stream()
-                .mapToDouble(PipelineStatus.PartitionLag::lagSeconds).max().orElse(0));
+        n.putObject("lag").put("records", s.lagRecords()).put("seconds", round(s.partitions().stream()
+                .mapToDouble(PipelineStatus.PartitionLag::lagSeconds).max().orElse(0)));
         PipelineStatus.Latency l = s.latency() == null ? PipelineStatus.Latency.NONE : s.latency();
-        n.putObject("latency").put("count", l.count()).put("p50", l.p50()).put("p99", l.p99()).put("p999", l.p999())
-                .put("max", l.max());
+        n.putObject("latency").put("count", l.count()).put("p50", round(l.p50())).put("p99", round(l.p99()))
+                .put("p999", round(l.p999())).put("max", round(l.max()));
         ArrayNode steps = n.putArray("steps");
         s.steps().forEach(step -> steps.add(step(step)));
         ArrayNode partitions = n.putArray("partitions");
         for (PipelineStatus.PartitionLag p : s.partitions()) {
             partitions.addObject().put("topic", p.topic()).put("partition", p.partition())
                     .put("committed", p.committed()).put("end", p.end()).put("lag", p.lagRecords())
-                    .put("lagSeconds", p.lagSeconds());
+                    .put("lagSeconds", round(p.lagSeconds()));
         }
         return n;
     }
@@ -59,8 +59,13 @@ final class PipelineJson {
         ObjectNode dropped = n.putObject("dropped");
         s.dropped().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> dropped.put(e.getKey(), e.getValue()));
-        n.put("processingMicros", s.processingMicrosMean());
+        n.put("processingMicros", round(s.processingMicrosMean()));
         return n;
+    }
+
+    /** Three decimals: microseconds of a latency in milliseconds, nanoseconds of a processing time. */
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static void strings(ArrayNode array, List<String> values) {
