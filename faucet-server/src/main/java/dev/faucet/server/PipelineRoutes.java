@@ -57,7 +57,7 @@ final class PipelineRoutes {
             throw new ApiException(415, "unsupported-media-type", "Content-Type '" + type + "' is not accepted: "
                     + ACCEPTED + " (or application/x-yaml, text/yaml)");
         }
-        Pipeline p = PipelineYaml.parse(body(ctx), null, null);
+        Pipeline p = PipelineYaml.parse(body(ctx), null, (PipelineYaml.SchemaFiles) null);
         if (dryRun) {
             runtime.validate(p);
             ctx.json(JSON.createObjectNode().put("valid", true).put("name", p.name()).put("version", p.version())
