@@ -18,9 +18,15 @@ public final class ApiException extends RuntimeException {
     private final transient List<ProblemError> errors;
     private final transient Map<String, String> headers;
 
-    /** One position in the request that is wrong: a line (1-based) and/or a JSON pointer; absent ones are left out. */
+    /**
+     * One position in the request that is wrong: a line (1-based) and/or a JSON pointer; absent ones are left out.
+     * {@code field} is the position as a pipeline file names it ({@code steps[2].filter}), for pipeline problems only.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProblemError(Integer line, String pointer, String message) {
+    public record ProblemError(Integer line, String pointer, String field, String message) {
+        public ProblemError(Integer line, String pointer, String message) {
+            this(line, pointer, null, message);
+        }
     }
 
     public ApiException(int status, String type, String detail) {

@@ -2,10 +2,13 @@ package dev.faucet.server;
 
 import dev.faucet.engine.EmbeddedRuntime;
 import dev.faucet.engine.PipelineRuntime;
+import dev.faucet.engine.PipelineStatus;
 import dev.faucet.log.LogState;
 import dev.faucet.server.ingest.Admission;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -21,6 +24,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * A running Faucet server: the durable log of one data directory and the HTTP API in front of it.
  *
  * <p>Lifecycle: {@link #start} starts HTTP on the configured address and port, writes the port it got to
- * {@code DATA/server.port}, then opens the log ({@link Log#open}, which runs recovery). While recovery runs,
- * {@code /health/live} answers 200 and {@code /health/ready} 503, so a supervisor does not restart a server that is
- * busy recovering; when {@code start} returns the server is ready. {@link #close} stops HTTP (in-flight requests
- * finish), closes the log and removes {@code server.port}. A server is started once and closed once; {@code close}
- * is idempotent.
+ * {@code DATA/server.port}, then opens the log ({@link Log#open}, which runs recovery and starts the pipelines
+ * deployed before) and deploys the pipeline files of {@code --pipelines} ({@link ServerConfig#pipelines()}).
+ * Meanwhile {@code /health/live} answers 200 and {@code /health/ready} 503, so a supervisor does not restart a
+ * server that is busy recovering; when {@code start} returns the server is serving. {@link #close} stops HTTP
+ * (in-flight requests finish), closes the log and removes {@code server.port}. A server is started once and closed
+ * once; {@code close} is idempotent.
  *
  * <p>Threading: the methods may be called from any thread; requests run on Jetty's platform threads.
  */
@@ -51,6 +56,28 @@ public final class FaucetServer implements AutoCloseable {
     @FunctionalInterface
     public interface RuntimeOpener {
         PipelineRuntime open(ServerConfig config) throws IOException;
+
+        /**
+         * Opens it with the server's meter registry, which {@code /metrics} serves: a runtime registers its pipeline
+         * metrics there. The default ignores the registry.
+         */
+        default PipelineRuntime open(ServerConfig config, MeterRegistry meters) throws IOException {
+            return open(config);
+        }
+    }
+
+    /** The embedded log in the data directory, its pipelines' metrics in the server's registry. */
+    private static final class EmbeddedOpener implements RuntimeOpener {
+        @Override
+        public PipelineRuntime open(ServerConfig config) throws IOException {
+            return open(config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        }
+
+        @Override
+        public PipelineRuntime open(ServerConfig c, MeterRegistry meters) throws IOException {
+            return EmbeddedRuntime.open(c.dataDir(), log -> log.withMaxRecordBytes(Math.max(
+                    c.limits().maxRecordBytes() + 64 * 1024, log.maxRecordBytes())), c.idempotency(), meters);
+        }
     }
 
     private final ServerConfig config;
@@ -61,12 +88,13 @@ public final class FaucetServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final TopicSignals signals = new TopicSignals();
+    private final PrometheusMeterRegistry meters = ServerMetrics.newRegistry();
     private volatile URI servingUri;
     private volatile Routes routes;
 
     /** What serves {@code /v1} once the runtime is open. */
-    private record Routes(Auth auth, Admission admission, ServerMetrics metrics, TopicRoutes topics,
-            RecordRoutes records, SubscribeRoutes subscriptions) {
+    private record Routes(Auth auth, ServerMetrics metrics, TopicRoutes topics, RecordRoutes records,
+            SubscribeRoutes subscriptions, PipelineRoutes pipelines) {
     }
 
     private FaucetServer(ServerConfig config, RuntimeOpener opener) {
@@ -82,8 +110,7 @@ public final class FaucetServer implements AutoCloseable {
      * taken between that check and the start of HTTP, it is a {@link io.javalin.util.JavalinBindException}.
      */
     public static FaucetServer start(ServerConfig config) throws IOException {
-        return start(config, c -> EmbeddedRuntime.open(c.dataDir(), log -> log.withMaxRecordBytes(
-                Math.max(c.limits().maxRecordBytes() + 64 * 1024, log.maxRecordBytes())), c.idempotency()));
+        return start(config, new EmbeddedOpener());
     }
 
     /** Starts a server in front of the runtime {@code opener} opens (benchmarks use a no-op runtime). */
@@ -104,24 +131,32 @@ public final class FaucetServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Opens the runtime, deploys the pipelines of {@code --pipelines} (all or none: a bad file stops the start with
+     * an {@link dev.faucet.engine.InvalidPipelineException}), then serves {@code /v1}.
+     */
     private void open() throws IOException {
-        PipelineRuntime opened = opener.open(config);
+        PipelineRuntime opened = opener.open(config, meters);
         if (opened instanceof EmbeddedRuntime embedded) {
             for (String note : embedded.recoveryNotes()) {
                 LOG.info("recovery: {}", note);
             }
         }
         runtime = opened;
+        if (config.pipelines() != null) {
+            PipelineDirectory.deploy(config.pipelines(), opened);
+        }
         ServerMetrics[] metrics = new ServerMetrics[1];
         Admission admission = new Admission(opened, config.limits(), config.backlog(), r -> metrics[0].refused(r));
-        metrics[0] = new ServerMetrics(opened, admission);
+        metrics[0] = new ServerMetrics(meters, opened, admission);
         Auth auth = new Auth(config.security(), () -> metrics[0].refused("auth"));
-        routes = new Routes(auth, admission, metrics[0], new TopicRoutes(opened, auth, topic -> {
+        TopicRoutes topics = new TopicRoutes(opened, auth, topic -> {
             admission.forget(topic);
             metrics[0].forget(topic);
-        }),
-                new RecordRoutes(opened, auth, admission, config, metrics[0], signals),
-                new SubscribeRoutes(opened, auth, signals, closing::get));
+        });
+        routes = new Routes(auth, metrics[0], topics, new RecordRoutes(opened, auth, admission, config, metrics[0],
+                signals), new SubscribeRoutes(opened, auth, signals, closing::get),
+                new PipelineRoutes(opened, auth, admission, config.limits()));
     }
 
     private static void checkAddress(ServerConfig config) throws IOException {
@@ -152,7 +187,7 @@ public final class FaucetServer implements AutoCloseable {
             s.setErrorHandler(new Problems.JettyErrors(config.limits().maxHeaderBytes()));
         });
         Problems.addTo(cfg.routes);
-        new HealthRoutes(this::logState).addTo(cfg.routes);
+        new HealthRoutes(this::logState, this::pipelines).addTo(cfg.routes);
         cfg.routes.before("/v1/*", this::admit);
         cfg.routes.after("/v1/*", ctx -> {
             if (ctx.attribute("faucet.counted") != null) {
@@ -185,6 +220,22 @@ public final class FaucetServer implements AutoCloseable {
         cfg.routes.get("/v1/topics/{topic}/subscribe", ctx -> ready().subscriptions().subscribe(ctx));
         cfg.routes.head("/v1/topics/{topic}/subscribe", ctx -> ready().subscriptions().check(ctx));
         options(cfg, "/v1/topics/{topic}/subscribe", "GET, HEAD, OPTIONS");
+        pipelineRoutes(cfg);
+    }
+
+    private void pipelineRoutes(JavalinConfig cfg) {
+        cfg.routes.post("/v1/pipelines", ctx -> ready().pipelines().deploy(ctx));
+        getAndHead(cfg, "/v1/pipelines", ctx -> ready().pipelines().list(ctx));
+        options(cfg, "/v1/pipelines", "GET, HEAD, POST, OPTIONS");
+        getAndHead(cfg, "/v1/pipelines/{pipeline}", ctx -> ready().pipelines().status(ctx));
+        cfg.routes.delete("/v1/pipelines/{pipeline}", ctx -> ready().pipelines().delete(ctx));
+        options(cfg, "/v1/pipelines/{pipeline}", "GET, HEAD, DELETE, OPTIONS");
+        getAndHead(cfg, "/v1/pipelines/{pipeline}/definition", ctx -> ready().pipelines().definition(ctx));
+        options(cfg, "/v1/pipelines/{pipeline}/definition", "GET, HEAD, OPTIONS");
+        cfg.routes.post("/v1/pipelines/{pipeline}/pause", ctx -> ready().pipelines().pause(ctx));
+        options(cfg, "/v1/pipelines/{pipeline}/pause", "POST, OPTIONS");
+        cfg.routes.post("/v1/pipelines/{pipeline}/resume", ctx -> ready().pipelines().resume(ctx));
+        options(cfg, "/v1/pipelines/{pipeline}/resume", "POST, OPTIONS");
     }
 
     private static void getAndHead(JavalinConfig cfg, String path, io.javalin.http.Handler handler) {
@@ -236,10 +287,26 @@ public final class FaucetServer implements AutoCloseable {
         return r;
     }
 
-    /** The log's state, or null while it is being recovered. */
+    /** The log's state, or null while it is being recovered (and the pipelines of --pipelines deployed). */
     private LogState logState() {
         PipelineRuntime current = runtime;
-        return current == null ? null : current.state();
+        return current == null || routes == null ? null : current.state();
+    }
+
+    /**
+     * The deployed pipelines for readiness: none while the log recovers or the server starts, and none for a runtime
+     * that runs no pipelines (the benchmarks' no-op runtime).
+     */
+    private List<PipelineStatus> pipelines() {
+        PipelineRuntime current = runtime;
+        if (current == null || routes == null) {
+            return List.of();
+        }
+        try {
+            return current.pipelines();
+        } catch (UnsupportedOperationException noPipelines) {
+            return List.of();
+        }
     }
 
     /** The TCP port the server listens on: the configured one, or the one picked for port 0. */

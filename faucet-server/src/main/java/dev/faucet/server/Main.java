@@ -1,6 +1,7 @@
 package dev.faucet.server;
 
 import dev.faucet.server.cli.ConsumeCommand;
+import dev.faucet.server.cli.PipelineCommand;
 import dev.faucet.server.cli.ProduceCommand;
 import dev.faucet.server.cli.TopicCommand;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "faucet", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
         description = "Real-time event streaming for business data.",
         subcommands = {ServerCommand.class, DemoCommand.class, TopicCommand.class, ProduceCommand.class,
-                ConsumeCommand.class, HelpCommand.class})
+                ConsumeCommand.class, PipelineCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;

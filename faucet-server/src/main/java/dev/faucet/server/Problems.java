@@ -3,12 +3,15 @@ package dev.faucet.server;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faucet.engine.IdempotencyConflictException;
+import dev.faucet.engine.InvalidPipelineException;
+import dev.faucet.engine.NoSuchPipelineException;
 import dev.faucet.log.LogException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +88,13 @@ final class Problems {
         if (t instanceof LogException le) {
             return fromLog(le);
         }
+        if (t instanceof InvalidPipelineException ip) {
+            return invalidPipeline(ip);
+        }
+        if (t instanceof NoSuchPipelineException np) {
+            return new ApiException(404, "unknown-pipeline", np.getMessage() + "; 'faucet pipeline list' shows the"
+                    + " deployed ones");
+        }
         if (t instanceof HttpResponseException h) {
             return switch (h.getStatus()) {
                 case 404 -> new ApiException(404, "not-found", "no such resource: " + ctx.method() + " " + ctx.path());
@@ -96,6 +106,42 @@ final class Problems {
         }
         return new ApiException(500, "internal", "the server failed to answer this request: "
                 + t.getClass().getSimpleName() + "; the server log has the details");
+    }
+
+    /**
+     * A pipeline definition that cannot be deployed: a 422 whose {@code errors} hold every problem, each with its line
+     * (when known), its field as a JSON pointer ({@code steps[2].filter} is {@code /steps/2/filter}) and as the file
+     * names it, and its message; the detail names how many and the first.
+     */
+    static ApiException invalidPipeline(InvalidPipelineException e) {
+        List<ApiException.ProblemError> errors = new ArrayList<>();
+        for (InvalidPipelineException.Problem p : e.problems()) {
+            String field = p.field() == null || p.field().isEmpty() ? null : p.field();
+            errors.add(new ApiException.ProblemError(p.line() > 0 ? p.line() : null, field == null ? null
+                    : pointer(field), field, p.message()));
+        }
+        int n = e.problems().size();
+        String first = n == 0 ? "" : ": " + describe(e.problems().get(0));
+        String detail = "the pipeline is not valid: " + (n == 1 ? "1 problem" : n + " problems") + first
+                + (n > 1 ? " (and " + (n - 1) + " more in errors)" : "") + "; nothing was deployed";
+        return new ApiException(422, "invalid-pipeline", detail, errors, Map.of());
+    }
+
+    private static String describe(InvalidPipelineException.Problem p) {
+        return (p.line() > 0 ? "line " + p.line() + ": " : "") + (p.field() == null || p.field().isEmpty() ? ""
+                : p.field() + ": ") + p.message();
+    }
+
+    /** A pipeline field path ({@code steps[4].route[0].when}) as a JSON pointer ({@code /steps/4/route/0/when}). */
+    static String pointer(String field) {
+        StringBuilder out = new StringBuilder();
+        for (String part : field.split("\\.|(?=\\[)")) {
+            String segment = part.startsWith("[") && part.endsWith("]") ? part.substring(1, part.length() - 1) : part;
+            if (!segment.isEmpty()) {
+                out.append('/').append(segment.replace("~", "~0").replace("/", "~1"));
+            }
+        }
+        return out.toString();
     }
 
     /** Javalin lists a path's methods in a 405's details; they become its {@code Allow} header. */

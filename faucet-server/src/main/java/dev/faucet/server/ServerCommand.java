@@ -1,5 +1,6 @@
 package dev.faucet.server;
 
+import dev.faucet.engine.InvalidPipelineException;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
  * stops it gracefully from a shutdown hook. A failure to start is one line on stderr and exit code 1.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = FaucetVersion.class,
-        description = "Runs the Faucet server: the durable log in --data and the HTTP API.")
+        description = "Runs the Faucet server: the durable log in --data, the HTTP API and the pipelines.")
 final class ServerCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,6 +36,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     private String bind;
+
+    @Option(names = "--pipelines", paramLabel = "DIR",
+            description = "Deploy the pipeline files (*.yaml, *.yml) in DIR at start; if one is invalid, none is"
+                    + " deployed and the server does not start. The topics they use must exist.")
+    private Path pipelinesDir;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "The server's YAML settings: limits, backlog, idempotency, tokens, TLS (docs/http-api.md).")
@@ -52,6 +58,13 @@ final class ServerCommand implements Callable<Integer> {
         FaucetServer server;
         try {
             server = FaucetServer.start(config);
+        } catch (InvalidPipelineException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("faucet: cannot start the server: the pipelines in " + config.pipelines() + " have "
+                    + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
+                    + "; none was deployed");
+            e.problems().forEach(p -> err.println("faucet: " + p));
+            return 1;
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("faucet: cannot start the server: " + describe(e, config));
             return 1;
@@ -74,7 +87,10 @@ final class ServerCommand implements Callable<Integer> {
         if (configFile != null) {
             base = ServerConfigFile.apply(configFile, base, System::getenv);
         }
-        return base.withBind(bind);
+        if (pipelinesDir != null && !java.nio.file.Files.isDirectory(pipelinesDir)) {
+            throw new IllegalArgumentException("--pipelines: " + pipelinesDir + " is not a directory");
+        }
+        return base.withBind(bind).withPipelines(pipelinesDir);
     }
 
     /** A failure to start, in one line for the person who typed the command. */

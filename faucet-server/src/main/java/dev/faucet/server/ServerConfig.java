@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * The settings of one {@link FaucetServer}, validated when built: an invalid value is an
- * {@link IllegalArgumentException} naming the setting and the value. The command line sets the first three;
+ * {@link IllegalArgumentException} naming the setting and the value. The command line sets the first three and
+ * {@code pipelines};
  * {@code --config FILE} the rest ({@link ServerConfigFile}).
  *
  * @param dataDir     where the log keeps its files and the server writes {@code server.port}; created if missing
@@ -18,9 +19,10 @@ import java.util.Objects;
  * @param backlog     backpressure per topic
  * @param security    tokens and TLS; tokens are required when {@code bind} is not a loopback address
  * @param idempotency how long publish idempotency keys are remembered
+ * @param pipelines   a directory whose pipeline files are deployed at start ({@code --pipelines}), or null
  */
 public record ServerConfig(Path dataDir, String bind, int port, Limits limits, Backlog backlog, Security security,
-        IdempotencySettings idempotency) {
+        IdempotencySettings idempotency, Path pipelines) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
@@ -45,7 +47,8 @@ public record ServerConfig(Path dataDir, String bind, int port, Limits limits, B
     }
 
     public ServerConfig(Path dataDir, String bind, int port) {
-        this(dataDir, bind, port, Limits.DEFAULTS, Backlog.DEFAULTS, Security.NONE, IdempotencySettings.DEFAULTS);
+        this(dataDir, bind, port, Limits.DEFAULTS, Backlog.DEFAULTS, Security.NONE, IdempotencySettings.DEFAULTS,
+                null);
     }
 
     /** The defaults of {@code faucet server} with the given data directory: loopback, port 8080. */
@@ -54,27 +57,32 @@ public record ServerConfig(Path dataDir, String bind, int port, Limits limits, B
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDir, bind, newPort, limits, backlog, security, idempotency);
+        return new ServerConfig(dataDir, bind, newPort, limits, backlog, security, idempotency, pipelines);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(dataDir, newBind, port, limits, backlog, security, idempotency);
+        return new ServerConfig(dataDir, newBind, port, limits, backlog, security, idempotency, pipelines);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(dataDir, bind, port, newLimits, backlog, security, idempotency);
+        return new ServerConfig(dataDir, bind, port, newLimits, backlog, security, idempotency, pipelines);
     }
 
     public ServerConfig withBacklog(Backlog newBacklog) {
-        return new ServerConfig(dataDir, bind, port, limits, newBacklog, security, idempotency);
+        return new ServerConfig(dataDir, bind, port, limits, newBacklog, security, idempotency, pipelines);
     }
 
     public ServerConfig withSecurity(Security newSecurity) {
-        return new ServerConfig(dataDir, bind, port, limits, backlog, newSecurity, idempotency);
+        return new ServerConfig(dataDir, bind, port, limits, backlog, newSecurity, idempotency, pipelines);
     }
 
     public ServerConfig withIdempotency(IdempotencySettings newIdempotency) {
-        return new ServerConfig(dataDir, bind, port, limits, backlog, security, newIdempotency);
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, newIdempotency, pipelines);
+    }
+
+    /** With the pipeline files of {@code dir} deployed at start; null for none. */
+    public ServerConfig withPipelines(Path dir) {
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, idempotency, dir);
     }
 
     /** True for loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}); false if unresolvable. */

@@ -26,12 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code faucet_topic_records_appended_total} and {@code faucet_topic_bytes_appended_total}; publish requests by
  * status ({@code faucet_publish_requests_total}); the publish acknowledgement latency histogram
  * ({@code faucet_publish_ack_seconds}); the backlog per topic and group ({@code faucet_topic_backlog_records}); ingest
- * refusals by reason ({@code faucet_ingest_refusals_total}); bytes in flight; JVM and process metrics.
+ * refusals by reason ({@code faucet_ingest_refusals_total}); bytes in flight; JVM and process metrics; and what the
+ * runtime registers in the same registry: per pipeline and step {@code faucet_pipeline_*}.
  *
  * <p>Thread-safe. Meters are cached per tag value so the hot path does a map lookup, not a registry lookup.
  */
 final class ServerMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final Map<String, Counter[]> appended = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
@@ -40,7 +41,13 @@ final class ServerMetrics {
     private final PipelineRuntime runtime;
     private final Admission admission;
 
-    ServerMetrics(PipelineRuntime runtime, Admission admission) {
+    /** A registry for a new server; the runtime is opened with it, so that its pipeline metrics are scraped too. */
+    static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    ServerMetrics(PrometheusMeterRegistry registry, PipelineRuntime runtime, Admission admission) {
+        this.registry = registry;
         this.runtime = runtime;
         this.admission = admission;
         ack = Timer.builder("faucet.publish.ack").description("Time from a publish request's arrival to its durable"

@@ -75,6 +75,23 @@ class SecurityTest {
     }
 
     @Test
+    void pipelinesNeedTheAdminScopeForEveryCallReadsIncluded() throws Exception {
+        server = FaucetServer.start(ServerConfig.of(dir).withPort(0).withSecurity(tokens(null)));
+        URI base = server.uri();
+        String[][] calls = {{"GET", "/v1/pipelines"}, {"POST", "/v1/pipelines"}, {"GET", "/v1/pipelines/p"},
+            {"GET", "/v1/pipelines/p/definition"}, {"POST", "/v1/pipelines/p/pause"},
+            {"POST", "/v1/pipelines/p/resume"}, {"DELETE", "/v1/pipelines/p"}};
+
+        for (String[] c : calls) {
+            assertThat(call(CLIENT, base, c[0], c[1], null, "").statusCode()).as("%s %s", c[0], c[1]).isEqualTo(401);
+            assertThat(call(CLIENT, base, c[0], c[1], PRODUCER, "").statusCode()).as("%s %s", c[0], c[1])
+                    .isEqualTo(403);
+            assertThat(call(CLIENT, base, c[0], c[1], ADMIN, "").statusCode()).as("%s %s", c[0], c[1])
+                    .isNotIn(401, 403);
+        }
+    }
+
+    @Test
     void scopesAllowProduceAndConsumePerTopicPatternAndAdminForTopics() throws Exception {
         server = FaucetServer.start(ServerConfig.of(dir).withPort(0).withSecurity(tokens(null)));
         URI base = server.uri();

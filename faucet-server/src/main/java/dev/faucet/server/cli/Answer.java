@@ -61,6 +61,26 @@ record Answer(int status, byte[] body, String retryAfter) {
         return lines;
     }
 
+    /**
+     * The problems of a refused pipeline file as {@code FILE:LINE: field: message} lines (the parts the server did not
+     * know are left out), or one line with the detail when the answer names none.
+     */
+    List<String> problems(String file) {
+        JsonNode problem = problem();
+        List<String> lines = new ArrayList<>();
+        if (problem != null && problem.path("errors").isArray()) {
+            for (JsonNode e : problem.get("errors")) {
+                String field = e.path("field").asText(e.path("pointer").asText(""));
+                lines.add(file + (e.path("line").canConvertToInt() ? ":" + e.get("line").asInt() : "") + ": "
+                        + (field.isEmpty() ? "" : field + ": ") + e.path("message").asText());
+            }
+        }
+        if (lines.isEmpty()) {
+            lines.add(file + ": " + detail());
+        }
+        return lines;
+    }
+
     /** The failure for this answer: the server's detail, with a hint about tokens for 401 and 403. */
     CliFailure failure() {
         String detail = detail();

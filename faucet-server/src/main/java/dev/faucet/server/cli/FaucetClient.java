@@ -80,6 +80,20 @@ final class FaucetClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), false).json();
     }
 
+    /**
+     * POSTs a pipeline file as {@code application/yaml} and answers whatever the server said. Retried as a read is:
+     * deploying the same file again changes nothing.
+     */
+    Answer postYaml(String pathAndQuery, String yaml) throws InterruptedException {
+        return call(request(pathAndQuery, false).header("Content-Type", "application/yaml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8)).build(), true);
+    }
+
+    /** POSTs an action without a body (pause, resume), retried since such an action is idempotent; answers JSON. */
+    JsonNode action(String pathAndQuery) throws InterruptedException {
+        return call(request(pathAndQuery, false).POST(HttpRequest.BodyPublishers.noBody()).build(), true).json();
+    }
+
     /** DELETEs once; any answer but 2xx is a {@link CliFailure}. */
     void delete(String pathAndQuery) throws InterruptedException {
         Answer a = call(request(pathAndQuery, false).DELETE().build(), false);

@@ -17,6 +17,7 @@ public final class BodyReader {
     private static final int CHUNK = 64 * 1024;
 
     private final long maxBodyBytes;
+    private final String limitName;
     private final Admission admission;
 
     /** The bytes read ({@code length} of {@code bytes}) and the budget reserved for them. */
@@ -24,7 +25,13 @@ public final class BodyReader {
     }
 
     public BodyReader(long maxBodyBytes, Admission admission) {
+        this(maxBodyBytes, "limits.maxBody", admission);
+    }
+
+    /** A reader for bodies held to another limit than {@code limits.maxBody}; {@code limitName} names it in a 413. */
+    public BodyReader(long maxBodyBytes, String limitName, Admission admission) {
         this.maxBodyBytes = maxBodyBytes;
+        this.limitName = limitName;
         this.admission = admission;
     }
 
@@ -100,7 +107,8 @@ public final class BodyReader {
     }
 
     private ApiException tooLarge(String what) {
-        return new ApiException(413, "body-too-large", what + " than limits.maxBody allows (" + maxBodyBytes
-                + " bytes); split it into several requests", List.of(), Map.of("Connection", "close"));
+        return new ApiException(413, "body-too-large", what + " than " + limitName + " allows (" + maxBodyBytes
+                + " bytes)" + (limitName.equals("limits.maxBody") ? "; split it into several requests" : ""), List.of(),
+                Map.of("Connection", "close"));
     }
 }
