@@ -171,7 +171,10 @@ class PipelineProcessingTest {
                 .containsPattern("(?m)^faucet_pipeline_records_in_total\\{pipeline=\"orders-routing\"} 2\\.0$")
                 .containsPattern("(?m)^faucet_pipeline_records_out_total\\{pipeline=\"orders-routing\"} 2\\.0$")
                 .containsPattern("(?m)^faucet_pipeline_latency_seconds_bucket\\{.*pipeline=\"orders-routing\".*} ")
-                .contains("faucet_pipeline_step_records_in_total{pipeline=\"orders-routing\",step=\"filter#1\"}");
+                .contains("faucet_pipeline_step_records_in_total{pipeline=\"orders-routing\",step=\"filter#1\"}")
+                .containsPattern("(?m)^faucet_pipeline_lag_records\\{partition=\"0\",pipeline=\"orders-routing\","
+                        + "topic=\"orders\"} 0\\.0$")
+                .contains("faucet_pipeline_lag_seconds{partition=\"0\",pipeline=\"orders-routing\",topic=\"orders\"}");
     }
 
     @Test

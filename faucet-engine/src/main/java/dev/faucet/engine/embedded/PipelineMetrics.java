@@ -1,6 +1,7 @@
 package dev.faucet.engine.embedded;
 
 import dev.faucet.engine.Pipeline;
+import dev.faucet.engine.PipelineStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A pipeline's counters and its end-to-end latency (record timestamp to committed output), for the status API and
@@ -65,6 +67,21 @@ final class PipelineMetrics {
                     .register(registry));
             meters.add(FunctionCounter.builder("faucet.pipeline.step.processing.seconds", m.nanos,
                     a -> a.sum() / 1e9).tags(st).register(registry));
+        }
+    }
+
+    /** Gauges of one input partition's lag, in records and in seconds (the age of the oldest unprocessed record). */
+    void lag(String topic, int partition, Supplier<PipelineStatus.PartitionLag> lag) {
+        Tags tags = Tags.of("pipeline", name, "topic", topic, "partition", Integer.toString(partition));
+        synchronized (meters) {
+            meters.add(io.micrometer.core.instrument.Gauge.builder("faucet.pipeline.lag.records", lag,
+                    l -> l.get().lagRecords()).tags(tags).strongReference(true)
+                    .description("Records of an input partition the pipeline has not committed yet")
+                    .register(registry));
+            meters.add(io.micrometer.core.instrument.Gauge.builder("faucet.pipeline.lag.seconds", lag,
+                    l -> l.get().lagSeconds()).tags(tags).strongReference(true).baseUnit("seconds")
+                    .description("Age of the oldest record of an input partition not processed yet")
+                    .register(registry));
         }
     }
 

@@ -40,6 +40,12 @@ final class RunningPipeline {
         this.compiled = compiled;
         this.stages = Stage.of(pipeline);
         this.metrics = new PipelineMetrics(pipeline, host.meters);
+        for (Stage stage : stages) {
+            for (String topic : stage.inputs()) {
+                host.log.topic(topic).ifPresent(info -> info.partitions().forEach(p -> metrics.lag(topic,
+                        p.partition(), () -> lag(topic, p.partition()))));
+            }
+        }
         this.state = state;
         this.failure = failure;
         this.deployedAt = deployedAt;
@@ -167,29 +173,32 @@ final class RunningPipeline {
         }
     }
 
+    /** The lag of one input partition now: records behind and the age of the oldest of them. */
+    PipelineStatus.PartitionLag lag(String topic, int partition) {
+        TopicInfo info = host.log.topic(topic).orElse(null);
+        if (info == null || partition >= info.partitions().size()) {
+            return new PipelineStatus.PartitionLag(topic, partition, 0, 0, 0, 0);
+        }
+        var p = info.partitions().get(partition);
+        long committed = host.log.committedOffset(pipeline.group(), topic, partition).orElse(p.startOffset());
+        long lag = Math.max(0, p.endOffset() - Math.max(committed, p.startOffset()));
+        double seconds = 0;
+        if (lag > 0) {
+            List<LogRecord> oldest = host.log.read(topic, partition, committed, 1);
+            if (!oldest.isEmpty()) {
+                seconds = Math.max(0, host.clock.millis() - oldest.get(0).timestampMs()) / 1000.0;
+            }
+        }
+        return new PipelineStatus.PartitionLag(topic, partition, committed, p.endOffset(), lag, seconds);
+    }
+
     PipelineStatus status() {
         List<PipelineStatus.PartitionLag> lags = new ArrayList<>();
-        long now = host.clock.millis();
-        Map<String, TopicInfo> infos = new HashMap<>();
         for (Stage stage : stages) {
             for (String topic : stage.inputs()) {
-                TopicInfo info = infos.computeIfAbsent(topic, t -> host.log.topic(t).orElse(null));
-                if (info == null) {
-                    continue;
-                }
-                for (var p : info.partitions()) {
-                    long committed = host.log.committedOffset(pipeline.group(), topic, p.partition())
-                            .orElse(p.startOffset());
-                    long lag = Math.max(0, p.endOffset() - Math.max(committed, p.startOffset()));
-                    double seconds = 0;
-                    if (lag > 0) {
-                        List<LogRecord> oldest = host.log.read(topic, p.partition(), committed, 1);
-                        if (!oldest.isEmpty()) {
-                            seconds = Math.max(0, now - oldest.get(0).timestampMs()) / 1000.0;
-                        }
-                    }
-                    lags.add(new PipelineStatus.PartitionLag(topic, p.partition(), committed, p.endOffset(), lag,
-                            seconds));
+                TopicInfo info = host.log.topic(topic).orElse(null);
+                if (info != null) {
+                    info.partitions().forEach(p -> lags.add(lag(topic, p.partition())));
                 }
             }
         }
