@@ -21,11 +21,22 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static byte[] value(LogRecord original, Task.Source source, String pipeline, String step, Outcome error,
-            int attempts, long atMs) {
+    /** Why a record is a dead letter: the step (or {@code input}), the error, the attempts made. */
+    record Failure(String step, Outcome error, int attempts) {
+    }
+
+    static byte[] value(LogRecord original, Task.Source source, String pipeline, Failure failure, long atMs,
+            int maxRecordBytes) {
+        String step = failure.step();
+        Outcome error = failure.error();
+        int attempts = failure.attempts();
         ObjectNode o = JSON.createObjectNode();
         JsonNode record = parse(original.value());
-        if (original.value() == null) {
+        if (original.value() != null && original.value().length > maxRecordBytes / 2) {
+            // The dead letter must fit the log's record limit; the original stays readable at its source position.
+            o.put("recordOmitted", "the record is " + original.value().length + " bytes, too large to copy into a"
+                    + " dead letter; read it at its source position");
+        } else if (original.value() == null) {
             o.putNull("record");
         } else if (record != null) {
             o.set("record", record);

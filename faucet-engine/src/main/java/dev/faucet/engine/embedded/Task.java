@@ -243,8 +243,8 @@ final class Task implements Runnable {
             stopOffset = lr.offset();
             return false;
         }
-        byte[] letter = DeadLetters.value(lr, src, owner.pipeline.name(), step, outcome, attempts,
-                owner.host.clock.millis());
+        byte[] letter = DeadLetters.value(lr, src, owner.pipeline.name(), new DeadLetters.Failure(step, outcome,
+                attempts), owner.host.clock.millis(), owner.host.maxRecordBytes);
         List<Header> headers = lineage(lr.headers(), src);
         out.add(owner.pipeline.deadLetterTopic(), new NewRecord(lr.key(), letter, headers, lr.timestampMs(),
                 NewRecord.ANY_PARTITION));
