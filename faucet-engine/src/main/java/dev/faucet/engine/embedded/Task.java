@@ -243,13 +243,25 @@ final class Task implements Runnable {
             stopOffset = lr.offset();
             return false;
         }
-        byte[] letter = DeadLetters.value(lr, src, owner.pipeline.name(), new DeadLetters.Failure(step, outcome,
+        // A later stage reads what an earlier stage wrote; the dead letter carries the record as it was published.
+        LogRecord original = stage.index() > 0 ? original(src, lr) : lr;
+        byte[] letter = DeadLetters.value(original, src, owner.pipeline.name(), new DeadLetters.Failure(step, outcome,
                 attempts), owner.host.clock.millis(), owner.host.maxRecordBytes);
-        List<Header> headers = lineage(lr.headers(), src);
-        out.add(owner.pipeline.deadLetterTopic(), new NewRecord(lr.key(), letter, headers, lr.timestampMs(),
+        List<Header> headers = lineage(original.headers(), src);
+        out.add(owner.pipeline.deadLetterTopic(), new NewRecord(original.key(), letter, headers, original.timestampMs(),
                 NewRecord.ANY_PARTITION));
         owner.metrics.deadLettered.increment();
         return true;
+    }
+
+    /** The input record at {@code src}, or {@code fallback} when retention has removed it. */
+    private LogRecord original(Source src, LogRecord fallback) {
+        try {
+            List<LogRecord> r = owner.host.log.read(src.topic(), src.partition(), src.offset(), 1);
+            return !r.isEmpty() && r.get(0).offset() == src.offset() ? r.get(0) : fallback;
+        } catch (LogException e) {
+            return fallback;
+        }
     }
 
     /** The record as the steps see it; its value must be JSON. */
