@@ -181,7 +181,8 @@ final class CompiledPipeline {
                     }
                 }
             }
-            object(r).set(e.into(), row.deepCopy());
+            // Shared, not copied: a table row is replaced, never changed, and steps change only top-level fields.
+            object(r).set(e.into(), row);
             return true;
         };
     }
