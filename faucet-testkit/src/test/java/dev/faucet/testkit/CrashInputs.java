@@ -19,10 +19,11 @@ import java.util.List;
  * what {@code dedupe} drops is then decided by the sequence numbers alone. Some records are poison, each of a kind
  * that goes to the dead letters at a known step: not JSON, no event time, {@code ok} or {@code gold} not a boolean.
  *
- * <p>Every guarantee runs {@code filter(ok) → set(sid = id) → key(id) → route(gold)}: two stages, each committing on
- * its own. Exactly-once adds {@code dedupe(pair)} after the key step, so its commits also carry state changes. The
- * expressions mean the same in CEL and in the engine's stub: a bare boolean field for conditions, a bare field name
- * for values and keys.
+ * <p>Each {@link Run} is one guarantee running {@code filter(ok) → set(sid = id) → key(id) → route(gold)}: two
+ * stages, each committing on its own. One exactly-once run adds {@code dedupe(pair)} after the key step, so its commits
+ * also carry state changes (a dedupe step also drops what a replay would repeat, so the run without it is the one
+ * where repeated outputs would show). The expressions mean the same in CEL and in the engine's stub: a bare boolean
+ * field for conditions, a bare field name for values and keys.
  */
 final class CrashInputs {
     static final String INPUT = "in";
@@ -33,6 +34,36 @@ final class CrashInputs {
     static final String SEQ_HEADER = "seq";
     private static final int KEYS = 64;
     private static final int POISON_PERIOD = 41;
+
+    /** A pipeline of the test: a guarantee, with or without a dedupe step. */
+    enum Run {
+        EXACTLY_ONCE(Guarantee.EXACTLY_ONCE, false),
+        EXACTLY_ONCE_DEDUPE(Guarantee.EXACTLY_ONCE, true),
+        AT_LEAST_ONCE(Guarantee.AT_LEAST_ONCE, false),
+        AT_MOST_ONCE(Guarantee.AT_MOST_ONCE, false);
+
+        final Guarantee guarantee;
+        final boolean dedupe;
+
+        Run(Guarantee guarantee, boolean dedupe) {
+            this.guarantee = guarantee;
+            this.dedupe = dedupe;
+        }
+
+        /** Its name on the command line, in file names and in the pipeline's name. */
+        String id() {
+            return guarantee.yamlName() + (dedupe ? "-dedupe" : "");
+        }
+
+        static Run of(String id) {
+            for (Run r : values()) {
+                if (r.id().equals(id)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("no run " + id);
+        }
+    }
 
     /** What a record is made of. */
     enum Kind { NORMAL, NOT_JSON, NO_EVENT_TIME, BAD_OK, BAD_GOLD }
@@ -67,26 +98,22 @@ final class CrashInputs {
     private CrashInputs() {
     }
 
-    static String pipelineName(Guarantee g) {
-        return "crash-" + g.yamlName();
+    static String pipelineName(Run run) {
+        return "crash-" + run.id();
     }
 
-    static boolean dedupes(Guarantee g) {
-        return g == Guarantee.EXACTLY_ONCE;
-    }
-
-    /** The same definition every time for a guarantee, so that a restarted child finds the version it deployed. */
-    static Pipeline pipeline(Guarantee g) {
-        Pipeline.Builder b = Pipeline.from(INPUT).guarantee(g).time("ts", Duration.ZERO).filter("ok").set("sid", "id")
-                .key("id");
-        if (dedupes(g)) {
+    /** The same definition every time for a run, so that a restarted child finds the version it deployed. */
+    static Pipeline pipeline(Run run) {
+        Pipeline.Builder b = Pipeline.from(INPUT).guarantee(run.guarantee).time("ts", Duration.ZERO).filter("ok")
+                .set("sid", "id").key("id");
+        if (run.dedupe) {
             b.dedupe("pair", Duration.ofMinutes(10));
         }
-        return b.route(r -> r.when("gold", GOLD).otherwise(REST)).build(pipelineName(g));
+        return b.route(r -> r.when("gold", GOLD).otherwise(REST)).build(pipelineName(run));
     }
 
-    static String routeStep(Guarantee g) {
-        return "route#" + (dedupes(g) ? 5 : 4);
+    static String routeStep(Run run) {
+        return "route#" + (run.dedupe ? 5 : 4);
     }
 
     static Kind kind(long seq) {
@@ -136,8 +163,8 @@ final class CrashInputs {
                 List.of(Header.of(SEQ_HEADER, Long.toString(seq))), NewRecord.NO_TIMESTAMP, NewRecord.ANY_PARTITION);
     }
 
-    /** What the pipeline of {@code g} must make of record {@code seq}. */
-    static Fate fate(Guarantee g, long seq) {
+    /** What the pipeline of {@code run} must make of record {@code seq}. */
+    static Fate fate(Run run, long seq) {
         Kind k = kind(seq);
         if (k == Kind.NOT_JSON) {
             return Fate.dead("input", "not-json");
@@ -152,11 +179,11 @@ final class CrashInputs {
             return new Fate(Fate.Where.FILTERED, null, null, null);
         }
         // The first of a pair that got through (a dead-lettered one keeps no dedupe state) makes the second a repeat.
-        if (dedupes(g) && seq % 2 == 1 && fate(g, seq - 1).where() == Fate.Where.OUTPUT) {
+        if (run.dedupe && seq % 2 == 1 && fate(run, seq - 1).where() == Fate.Where.OUTPUT) {
             return new Fate(Fate.Where.DUPLICATE, null, null, null);
         }
         if (k == Kind.BAD_GOLD) {
-            return Fate.dead(routeStep(g), "expression-error");
+            return Fate.dead(routeStep(run), "expression-error");
         }
         return Fate.output(gold(seq) ? GOLD : REST);
     }

@@ -6,6 +6,7 @@ import dev.faucet.log.Log;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.PartitionInfo;
 import dev.faucet.testkit.CrashInputs.Fate;
+import dev.faucet.testkit.CrashInputs.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ final class PipelineCrashCheck {
     private static final Pattern ERROR_TYPE = Pattern.compile("\"error\":\\{\"type\":\"([^\"]*)\"");
     private static final Pattern BASE64 = Pattern.compile("\"recordBase64\":\"([^\"]*)\"");
 
+    private final Run run;
     private final Guarantee guarantee;
     private final Map<String, List<String>> failures = new TreeMap<>();
     private final Map<String, Integer> failureCounts = new TreeMap<>();
@@ -70,18 +72,19 @@ final class PipelineCrashCheck {
     private record Position(int partition, long offset) {
     }
 
-    private PipelineCrashCheck(Guarantee guarantee) {
-        this.guarantee = guarantee;
+    private PipelineCrashCheck(Run run) {
+        this.run = run;
+        this.guarantee = run.guarantee;
     }
 
     /** Checks the data directory of a finished run; {@code acked}: what the children acknowledged. */
-    static PipelineCrashCheck run(Path data, Guarantee g, AckedSeqs acked) throws IOException {
-        PipelineCrashCheck c = new PipelineCrashCheck(g);
+    static PipelineCrashCheck run(Path data, Run run, AckedSeqs acked) throws IOException {
+        PipelineCrashCheck c = new PipelineCrashCheck(run);
         try (Log log = Log.open(data)) {
             c.readInputs(log, acked);
             c.readOutputs(log, CrashInputs.GOLD);
             c.readOutputs(log, CrashInputs.REST);
-            c.readDeadLetters(log, CrashInputs.pipeline(g).deadLetterTopic());
+            c.readDeadLetters(log, CrashInputs.pipeline(run).deadLetterTopic());
         }
         c.checkFates();
         return c;
@@ -137,7 +140,7 @@ final class PipelineCrashCheck {
     }
 
     private void readOutputs(Log log, String topic) {
-        String pipeline = CrashInputs.pipelineName(guarantee);
+        String pipeline = CrashInputs.pipelineName(run);
         readAll(log, topic, (p, r) -> {
             outputs++;
             Long seq = lineage(r, topic);
@@ -171,7 +174,7 @@ final class PipelineCrashCheck {
                     Integer.parseInt(source.group(2)), Long.parseLong(source.group(3)))) != seq.longValue()) {
                 fail("dead letter source disagrees with its lineage", at + ": " + v);
             }
-            Fate fate = CrashInputs.fate(guarantee, seq);
+            Fate fate = CrashInputs.fate(run, seq);
             if (!fate.step().equals(group(STEP, v)) || !fate.errorType().equals(group(ERROR_TYPE, v))) {
                 fail("dead letter step or error type wrong", at + ": expected " + fate + ": " + v);
             }
@@ -234,9 +237,9 @@ final class PipelineCrashCheck {
     // ---- the fate of every input ----
 
     private void checkFates() {
-        String deadLetterTopic = CrashInputs.pipeline(guarantee).deadLetterTopic();
+        String deadLetterTopic = CrashInputs.pipeline(run).deadLetterTopic();
         for (long seq = 0; seq < inputs; seq++) {
-            Fate fate = CrashInputs.fate(guarantee, seq);
+            Fate fate = CrashInputs.fate(run, seq);
             String place = switch (fate.where()) {
                 case OUTPUT -> fate.topic();
                 case DEAD_LETTER -> deadLetterTopic;

@@ -1,7 +1,6 @@
 package dev.faucet.testkit;
 
 import dev.faucet.engine.EmbeddedRuntime;
-import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Pipeline;
 import dev.faucet.engine.PipelineStatus;
 import dev.faucet.engine.Publish;
@@ -21,15 +20,15 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The child process of {@link PipelineCrashIT}: {@code PipelineCrashChild DIR GUARANTEE run|drain}. Opens the embedded
+ * The child process of {@link PipelineCrashIT}: {@code PipelineCrashChild DIR RUN publish|drain}. Opens the embedded
  * runtime on {@code DIR} (recovering the log and restarting the deployed pipeline from its committed positions),
  * creates the topics when missing, deploys {@link CrashInputs#pipeline} (the same definition every time, so the
  * version is unchanged and nothing restarts), and prints {@code READY <next seq>}.
  *
- * <p>{@code run}: publishes the input records of {@link CrashInputs} from the next sequence number on (the highest in
- * the input topic plus one), in batches of 1 to 40, one batch at a time so that the records of a pair stay in order,
- * and prints {@code ACK <first>-<last> $} once a batch's future completed (it is durable); every 200 ms it prints
- * {@code STATUS lag=… in=… out=… dead=… $}. It runs until it is killed (after 60 s it gives up, exit 3).
+ * <p>{@code publish}: publishes the input records of {@link CrashInputs} from the next sequence number on (the highest
+ * in the input topic plus one), in batches of 1 to 40, one batch at a time so that the records of a pair stay in
+ * order, and prints {@code ACK <first>-<last> $} once a batch's future completed (it is durable); every 200 ms
+ * it prints {@code STATUS lag=… in=… out=… dead=… $}. It runs until it is killed (after 60 s it gives up, exit 3).
  *
  * <p>{@code drain}: publishes nothing, waits until the pipeline has no lag and its outputs stopped growing, prints
  * {@code DONE …}, closes the runtime (in-flight commits finish) and exits 0; a failed pipeline exits 2.
@@ -50,10 +49,10 @@ public final class PipelineCrashChild {
     }
 
     public static void main(String[] args) throws Exception {
-        Guarantee g = Guarantee.fromYaml(args[1]);
+        CrashInputs.Run run = CrashInputs.Run.of(args[1]);
         int exit;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.open(Path.of(args[0]))) {
-            PipelineCrashChild child = new PipelineCrashChild(runtime, CrashInputs.pipeline(g));
+            PipelineCrashChild child = new PipelineCrashChild(runtime, CrashInputs.pipeline(run));
             child.prepare();
             long next = child.nextSeq();
             child.println("READY " + next);

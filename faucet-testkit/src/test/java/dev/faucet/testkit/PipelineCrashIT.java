@@ -2,7 +2,7 @@ package dev.faucet.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faucet.engine.Guarantee;
+import dev.faucet.testkit.CrashInputs.Run;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,26 +21,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The three delivery guarantees of the embedded runtime under kill -9 (RELIABILITY.md F1, F9, F11; I1, I2, I4, I7,
- * I11): for each guarantee, a child JVM ({@link PipelineCrashChild}) runs the pipeline of {@link CrashInputs} on one
- * data directory while it publishes input records (with poison among them) and prints what was acknowledged; the test
+ * I11): for each guarantee, a child JVM ({@link PipelineCrashChild}) runs a two-stage pipeline of {@link CrashInputs}
+ * on one data directory while it publishes input records (with poison among them) and prints what was acknowledged;
+ * the test
  * kills it with SIGKILL 0.3 to 1.5 s after it is ready (every fifth time 0 to 0.6 s after it started, maybe while it
  * recovers), {@code crash.kills} times, then runs a last child that publishes nothing and exits once the pipeline has
  * caught up, and checks the outputs and dead letters record by record ({@link PipelineCrashCheck}):
  *
  * <ul>
  *   <li>exactly-once: every record the pipeline should pass is in its output topic once, every poison record in the
- *       dead letters once, nothing else (its pipeline also has a {@code dedupe} step, so state is committed too);</li>
+ *       dead letters once, nothing else; once as it is, once with a {@code dedupe} step, whose state changes are
+ *       committed with the outputs (a record it must drop never appears, so its state survived every kill);</li>
  *   <li>at-least-once: none missing; repeats are counted;</li>
  *   <li>at-most-once: none repeated; losses are counted;</li>
  *   <li>all: every acknowledged input is there, outputs are whole and name their input in their lineage headers,
  *       filtered and deduplicated records never appear.</li>
  * </ul>
  *
- * <p>{@code -Dcrash.kills=N} (default 8 per guarantee) sets the kills, {@code -Dcrash.seed=N} the kill delays; where a
+ * <p>{@code -Dcrash.kills=N} (default 8 per run) sets the kills, {@code -Dcrash.seed=N} the kill delays; where a
  * kill lands depends on timing, so a rerun with a seed is alike, not identical. The data directory stays when a test
  * fails.
  */
-@Timeout(value = 30, unit = TimeUnit.MINUTES) // a safety net: 8 kills per guarantee take about half a minute
+@Timeout(value = 30, unit = TimeUnit.MINUTES) // a safety net: 8 kills take about 20 s
 class PipelineCrashIT {
     private static final int KILLS = Integer.getInteger("crash.kills", 8);
     private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
@@ -52,27 +54,34 @@ class PipelineCrashIT {
 
     @Test
     void exactlyOnceShouldWriteEveryOutputAndDeadLetterOnceAcrossKill9() throws Exception {
-        PipelineCrashCheck check = crashAndCheck(Guarantee.EXACTLY_ONCE);
+        PipelineCrashCheck check = crashAndCheck(Run.EXACTLY_ONCE);
+        assertThat(check.repeated()).isZero();
+        assertThat(check.lost()).isZero();
+    }
+
+    @Test
+    void exactlyOnceShouldKeepDedupeStateWithItsOutputsAcrossKill9() throws Exception {
+        PipelineCrashCheck check = crashAndCheck(Run.EXACTLY_ONCE_DEDUPE);
         assertThat(check.repeated()).isZero();
         assertThat(check.lost()).isZero();
     }
 
     @Test
     void atLeastOnceShouldLoseNothingAcrossKill9() throws Exception {
-        assertThat(crashAndCheck(Guarantee.AT_LEAST_ONCE).lost()).isZero();
+        assertThat(crashAndCheck(Run.AT_LEAST_ONCE).lost()).isZero();
     }
 
     @Test
     void atMostOnceShouldRepeatNothingAcrossKill9() throws Exception {
-        assertThat(crashAndCheck(Guarantee.AT_MOST_ONCE).repeated()).isZero();
+        assertThat(crashAndCheck(Run.AT_MOST_ONCE).repeated()).isZero();
     }
 
-    private PipelineCrashCheck crashAndCheck(Guarantee g) throws Exception {
+    private PipelineCrashCheck crashAndCheck(Run run) throws Exception {
         long startNs = System.nanoTime();
-        long seed = SEED + g.ordinal();
-        String rerun = g.yamlName() + ", seed " + SEED + " (rerun with -Dcrash.seed=" + SEED + " -Dcrash.kills="
-                + KILLS + ")";
-        Path data = tmp.resolve(g.yamlName());
+        long seed = SEED + run.ordinal();
+        String rerun = run.id() + ", seed " + SEED + " (rerun with -Dcrash.seed=" + SEED + " -Dcrash.kills=" + KILLS
+                + ")";
+        Path data = tmp.resolve(run.id());
         System.out.println("PipelineCrashIT: " + KILLS + " kills, " + rerun + "; data in " + data);
         Random random = new Random(seed);
         AckedSeqs acked = new AckedSeqs();
@@ -82,21 +91,21 @@ class PipelineCrashIT {
             int delayMs = early ? random.nextInt(601) : 300 + random.nextInt(1201);
             String when = delayMs + " ms after " + (early ? "the start" : "READY");
             String why = rerun + ", kill " + k + " " + when;
-            Child child = Child.start(data, g, "run", tmp.resolve(g.yamlName() + "-" + k + ".err"));
+            Child child = Child.start(data, run, "publish", tmp.resolve(run.id() + "-" + k + ".err"));
             List<String> lines = child.killAfter(delayMs, early, why);
             long before = acked.count();
             acked.add(lines);
             String status = lastStatus(lines);
             underLoad += status.contains("lag=0") || status.isEmpty() ? 0 : 1;
             System.out.printf("%s kill %d/%d: pid %d, %s (exit 137); %d records acknowledged; last %s%n",
-                    g.yamlName(), k, KILLS, child.process().pid(), when, acked.count() - before, status);
+                    run.id(), k, KILLS, child.process().pid(), when, acked.count() - before, status);
         }
-        Child last = Child.start(data, g, "drain", tmp.resolve(g.yamlName() + "-drain.err"));
+        Child last = Child.start(data, run, "drain", tmp.resolve(run.id() + "-drain.err"));
         List<String> lines = last.awaitExit(rerun);
-        System.out.printf("%s drained: %s%n", g.yamlName(), lines.get(lines.size() - 1));
-        PipelineCrashCheck check = PipelineCrashCheck.run(data, g, acked);
+        System.out.printf("%s drained: %s%n", run.id(), lines.get(lines.size() - 1));
+        PipelineCrashCheck check = PipelineCrashCheck.run(data, run, acked);
         System.out.printf("PipelineCrashIT %s: %d kills (%d with a lag at the last status); %s; %d ms in all%n",
-                g.yamlName(), KILLS, underLoad, check.summary(), (System.nanoTime() - startNs) / 1_000_000);
+                run.id(), KILLS, underLoad, check.summary(), (System.nanoTime() - startNs) / 1_000_000);
         assertThat(check.failures()).as("%s; %s", rerun, check.summary()).isEmpty();
         assertThat(acked.count()).as("the children acknowledged records at all").isPositive();
         return check;
@@ -113,14 +122,14 @@ class PipelineCrashIT {
 
     /** A running {@link PipelineCrashChild} and the thread that reads its stdout. */
     private record Child(Process process, Thread reader, List<String> lines, CountDownLatch ready, Path err) {
-        static Child start(Path data, Guarantee g, String mode, Path err) throws IOException {
+        static Child start(Path data, Run run, String mode, Path err) throws IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
             if (Runtime.version().feature() >= 24) {
                 command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineCrashChild.class.getName(),
-                    data.toString(), g.yamlName(), mode));
+                    data.toString(), run.id(), mode));
             Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
             List<String> lines = new ArrayList<>();
             CountDownLatch ready = new CountDownLatch(1);
