@@ -14,10 +14,12 @@ import java.util.List;
  * that checks.
  *
  * <p>Record {@code seq} is {@code {"seq":N,"ts":N,"ok":…,"gold":…,"id":"k…","pair":"p…"}}, keyed by its {@code id}
- * and carrying a {@code seq} header. The two records of a pair ({@code 2j}, {@code 2j+1}) share their {@code id}, so
- * they land in one input partition and, after the {@code key} step, in one repartition partition, in publish order:
- * what {@code dedupe} drops is then decided by the sequence numbers alone. Some records are poison, each of a kind
- * that goes to the dead letters at a known step: not JSON, no event time, {@code ok} or {@code gold} not a boolean.
+ * and carrying a {@code seq} header. The two records of a pair ({@code seq} and {@code seq + 64}, in each block of 128)
+ * share their {@code id}, so they land in one input partition and, after the {@code key} step, in one repartition
+ * partition, in publish order: what {@code dedupe} drops is then decided by the sequence numbers alone. They are 64
+ * records apart so that kills often fall between them, when the second one meets the state the first one left. Some
+ * records are poison, each of a kind that goes to the dead letters at a known step: not JSON, no event time,
+ * {@code ok} or {@code gold} not a boolean.
  *
  * <p>Each {@link Run} is one guarantee running {@code filter(ok) → set(sid = id) → key(id) → route(gold)}: two
  * stages, each committing on its own. One exactly-once run adds {@code dedupe(pair)} after the key step, so its commits
@@ -32,7 +34,8 @@ final class CrashInputs {
     static final int INPUT_PARTITIONS = 4;
     static final int GOLD_PARTITIONS = 2;
     static final String SEQ_HEADER = "seq";
-    private static final int KEYS = 64;
+    /** The distance between the records of a pair, and the number of ids: record {@code seq} has {@code seq % 64}. */
+    private static final int PAIR_GAP = 64;
     private static final int POISON_PERIOD = 41;
 
     /** A pipeline of the test: a guarantee, with or without a dedupe step. */
@@ -127,7 +130,16 @@ final class CrashInputs {
     }
 
     static String id(long seq) {
-        return "k" + (seq / 2 % KEYS);
+        return "k" + seq % PAIR_GAP;
+    }
+
+    /** Whether {@code seq} is the second record of its pair (the first is {@code seq - 64}). */
+    static boolean second(long seq) {
+        return seq / PAIR_GAP % 2 == 1;
+    }
+
+    static String pair(long seq) {
+        return "p" + (seq / (2 * PAIR_GAP) * PAIR_GAP + seq % PAIR_GAP);
     }
 
     /** About four in five records pass the filter, about three in ten of those are gold. */
@@ -149,7 +161,7 @@ final class CrashInputs {
         String ok = k == Kind.BAD_OK ? "\"yes\"" : Boolean.toString(k == Kind.BAD_GOLD || ok(seq));
         String gold = k == Kind.BAD_GOLD ? "7" : Boolean.toString(gold(seq));
         return "{\"seq\":" + seq + ts + ",\"ok\":" + ok + ",\"gold\":" + gold + ",\"id\":\"" + id(seq)
-                + "\",\"pair\":\"p" + seq / 2 + "\"}";
+                + "\",\"pair\":\"" + pair(seq) + "\"}";
     }
 
     /** The value after {@code set(sid = id)}: what an output holds, byte for byte (the engine writes compact JSON). */
@@ -179,7 +191,7 @@ final class CrashInputs {
             return new Fate(Fate.Where.FILTERED, null, null, null);
         }
         // The first of a pair that got through (a dead-lettered one keeps no dedupe state) makes the second a repeat.
-        if (run.dedupe && seq % 2 == 1 && fate(run, seq - 1).where() == Fate.Where.OUTPUT) {
+        if (run.dedupe && second(seq) && fate(run, seq - PAIR_GAP).where() == Fate.Where.OUTPUT) {
             return new Fate(Fate.Where.DUPLICATE, null, null, null);
         }
         if (k == Kind.BAD_GOLD) {

@@ -175,6 +175,9 @@ final class PipelineCrashCheck {
                 fail("dead letter source disagrees with its lineage", at + ": " + v);
             }
             Fate fate = CrashInputs.fate(run, seq);
+            if (fate.where() != Fate.Where.DEAD_LETTER) {
+                return; // in the wrong place, which checkFates reports
+            }
             if (!fate.step().equals(group(STEP, v)) || !fate.errorType().equals(group(ERROR_TYPE, v))) {
                 fail("dead letter step or error type wrong", at + ": expected " + fate + ": " + v);
             }
