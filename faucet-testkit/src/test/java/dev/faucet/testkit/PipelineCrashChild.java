@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The child process of {@link PipelineCrashIT}: {@code PipelineCrashChild DIR RUN publish|drain}. Opens the embedded
  * runtime on {@code DIR} (recovering the log and restarting the deployed pipeline from its committed positions),
  * creates the topics when missing, deploys {@link CrashInputs#pipeline} (the same definition every time, so the
- * version is unchanged and nothing restarts), and prints {@code READY <next seq>}.
+ * version is unchanged and nothing restarts; a different version deployed before fails the child), and prints
+ * {@code READY <next seq>}.
  *
  * <p>{@code publish}: publishes the input records of {@link CrashInputs} from the next sequence number on (the highest
  * in the input topic plus one), in batches of 1 to 40, one batch at a time so that the records of a pair stay in
@@ -65,6 +66,11 @@ public final class PipelineCrashChild {
         createIfMissing(CrashInputs.INPUT, CrashInputs.INPUT_PARTITIONS);
         createIfMissing(CrashInputs.GOLD, CrashInputs.GOLD_PARTITIONS);
         createIfMissing(CrashInputs.REST, 1);
+        String before = runtime.pipeline(pipeline.name()).map(PipelineStatus::version).orElse(null);
+        if (before != null && !before.equals(pipeline.version())) {
+            throw new IllegalStateException("the deployed version is " + before + ", not " + pipeline.version()
+                    + ": a restart would redeploy instead of resuming");
+        }
         runtime.deploy(pipeline);
     }
 
