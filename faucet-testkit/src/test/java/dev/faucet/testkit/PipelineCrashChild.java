@@ -20,16 +20,17 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The child process of {@link PipelineCrashIT}: {@code PipelineCrashChild DIR RUN publish|drain}. Opens the embedded
- * runtime on {@code DIR} (recovering the log and restarting the deployed pipeline from its committed positions),
- * creates the topics when missing, deploys {@link CrashInputs#pipeline} (the same definition every time, so the
- * version is unchanged and nothing restarts; a different version deployed before fails the child), and prints
+ * The child process of {@link PipelineCrashIT}: {@code PipelineCrashChild DIR RUN publish|drain MAX_BATCH}. Opens the
+ * embedded runtime on {@code DIR} (recovering the log and restarting the deployed pipeline from its committed
+ * positions), creates the topics when missing, deploys {@link CrashInputs#pipeline} (the same definition every time,
+ * so the version is unchanged and nothing restarts; a different version deployed before fails the child), and prints
  * {@code READY <next seq>}.
  *
  * <p>{@code publish}: publishes the input records of {@link CrashInputs} from the next sequence number on (the highest
- * in the input topic plus one), in batches of 1 to 40, one batch at a time so that the records of a pair stay in
- * order, and prints {@code ACK <first>-<last> $} once a batch's future completed (it is durable); every 200 ms
- * it prints {@code STATUS lag=… in=… out=… dead=… $}. It runs until it is killed (after 60 s it gives up, exit 3).
+ * in the input topic plus one), in batches of 1 to {@code MAX_BATCH}, one batch at a time so that the records of a
+ * pair stay in order, and prints {@code ACK <first>-<last> $} once a batch's future completed (it is durable); every
+ * 200 ms it prints {@code STATUS lag=… in=… out=… dead=… $}. It runs until it is killed (after 60 s it gives up, exit
+ * 3).
  *
  * <p>{@code drain}: publishes nothing, waits until the pipeline has no lag and its outputs stopped growing, prints
  * {@code DONE …}, closes the runtime (in-flight commits finish) and exits 0; a failed pipeline exits 2.
@@ -57,7 +58,7 @@ public final class PipelineCrashChild {
             child.prepare();
             long next = child.nextSeq();
             child.println("READY " + next);
-            exit = args[2].equals("drain") ? child.drain() : child.publish(next);
+            exit = args[2].equals("drain") ? child.drain() : child.publish(next, Integer.parseInt(args[3]));
         }
         System.exit(exit);
     }
@@ -101,13 +102,13 @@ public final class PipelineCrashChild {
         throw new IllegalStateException("no seq header in " + r);
     }
 
-    private int publish(long first) throws Exception {
+    private int publish(long first, int maxBatch) throws Exception {
         SplittableRandom random = new SplittableRandom(first);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_RUN_MS);
         long nextStatus = 0;
         long seq = first;
         while (System.nanoTime() < deadline) {
-            int n = 1 + random.nextInt(40);
+            int n = 1 + random.nextInt(maxBatch);
             List<NewRecord> batch = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 batch.add(CrashInputs.record(seq + i));

@@ -38,13 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
  *       filtered and deduplicated records never appear.</li>
  * </ul>
  *
- * <p>{@code -Dcrash.kills=N} (default 8 per run) sets the kills, {@code -Dcrash.seed=N} the kill delays; where a
- * kill lands depends on timing, so a rerun with a seed is alike, not identical. The data directory stays when a test
- * fails.
+ * <p>{@code -Dcrash.kills=N} (default 8 per run) sets the kills, {@code -Dcrash.batch=N} (default 40) the largest
+ * publish batch (larger ones make a backlog, so full batches are in flight at a kill), {@code -Dcrash.seed=N} the
+ * kill delays; where a kill lands depends on timing, so a rerun with a seed is alike, not identical. The data
+ * directory stays when a test fails.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES) // a safety net: 8 kills take about 20 s
 class PipelineCrashIT {
     private static final int KILLS = Integer.getInteger("crash.kills", 8);
+    private static final int MAX_BATCH = Integer.getInteger("crash.batch", 40);
     private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
     private static final long READY_TIMEOUT_S = 60;
     private static final long DRAIN_TIMEOUT_S = 180;
@@ -80,7 +82,7 @@ class PipelineCrashIT {
         long startNs = System.nanoTime();
         long seed = SEED + run.ordinal();
         String rerun = run.id() + ", seed " + SEED + " (rerun with -Dcrash.seed=" + SEED + " -Dcrash.kills=" + KILLS
-                + ")";
+                + " -Dcrash.batch=" + MAX_BATCH + ")";
         Path data = tmp.resolve(run.id());
         System.out.println("PipelineCrashIT: " + KILLS + " kills, " + rerun + "; data in " + data);
         Random random = new Random(seed);
@@ -129,7 +131,7 @@ class PipelineCrashIT {
                 command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), PipelineCrashChild.class.getName(),
-                    data.toString(), run.id(), mode));
+                    data.toString(), run.id(), mode, Integer.toString(MAX_BATCH)));
             Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
             List<String> lines = new ArrayList<>();
             CountDownLatch ready = new CountDownLatch(1);
