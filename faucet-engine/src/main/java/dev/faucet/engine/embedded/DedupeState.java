@@ -22,10 +22,10 @@ final class DedupeState {
         this.withinMs = withinMs;
     }
 
-    /** True when {@code key} was seen at an event time within the span before {@code eventTimeMs}. */
+    /** True when {@code key} was seen at an event time within the span of {@code eventTimeMs}, before or after it. */
     boolean isDuplicate(String key, long eventTimeMs) {
         Long seen = lastSeen.get(key);
-        return seen != null && eventTimeMs - seen < withinMs && eventTimeMs >= seen;
+        return seen != null && Math.abs(eventTimeMs - seen) < withinMs;
     }
 
     void apply(String key, Long eventTimeMs) {
