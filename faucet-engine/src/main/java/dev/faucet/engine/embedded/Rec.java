@@ -13,17 +13,23 @@ final class Rec {
     JsonNode value;
     String key;
     final Map<String, String> headers;
+    /** The headers as the log gave them (steps never change headers, so outputs reuse them). */
+    final java.util.List<dev.faucet.log.Header> rawHeaders;
     final long timestampMs;
     long eventTimeMs;
     final String sourceTopic;
     final int sourcePartition;
     final long sourceOffset;
 
-    Rec(JsonNode value, String key, Map<String, String> headers, long timestampMs, String sourceTopic,
-            int sourcePartition, long sourceOffset) {
+    Rec(JsonNode value, String key, java.util.List<dev.faucet.log.Header> rawHeaders, long timestampMs,
+            String sourceTopic, int sourcePartition, long sourceOffset) {
         this.value = value;
         this.key = key;
-        this.headers = new LinkedHashMap<>(headers);
+        this.rawHeaders = rawHeaders;
+        this.headers = new LinkedHashMap<>();
+        for (dev.faucet.log.Header h : rawHeaders) {
+            headers.put(h.name(), h.valueAsString());
+        }
         this.timestampMs = timestampMs;
         this.eventTimeMs = timestampMs;
         this.sourceTopic = sourceTopic;

@@ -64,6 +64,10 @@ final class Task implements Runnable {
     private long maxEventTime = Long.MIN_VALUE;
     /** The step running now (index in the stage), or -1 while decoding: where a failure happened. */
     private int at;
+    private final Header topicHeader;
+    private final Header partitionHeader;
+    private final Header pipelineHeader;
+    private final Header versionHeader;
     private final long[] stepIn;
     private final long[] stepOut;
     private final long[] stepNanos;
@@ -80,6 +84,10 @@ final class Task implements Runnable {
         this.committed = position;
         this.runs = runs;
         this.states = states;
+        this.topicHeader = Header.of(H_TOPIC, topic);
+        this.partitionHeader = Header.of(H_PARTITION, Integer.toString(partition));
+        this.pipelineHeader = Header.of(H_PIPELINE, owner.pipeline.name());
+        this.versionHeader = Header.of(H_VERSION, owner.pipeline.version());
         this.stepIn = new long[runs.size()];
         this.stepOut = new long[runs.size()];
         this.stepNanos = new long[runs.size()];
@@ -312,11 +320,7 @@ final class Task implements Runnable {
         if (value == null || value.isMissingNode()) {
             throw new StepRun.StepFailure(Outcome.permanent(Outcome.NOT_JSON, "the value is empty"));
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header h : lr.headers()) {
-            headers.put(h.name(), h.valueAsString());
-        }
-        Rec r = new Rec(value, lr.keyAsString(), headers, lr.timestampMs(), src.topic, src.partition, src.offset);
+        Rec r = new Rec(value, lr.keyAsString(), lr.headers(), lr.timestampMs(), src.topic, src.partition, src.offset);
         r.eventTimeMs = eventTime(r);
         return r;
     }
@@ -380,20 +384,19 @@ final class Task implements Runnable {
                 out.add(h);
             }
         }
-        out.add(Header.of(H_TOPIC, src.topic));
-        out.add(Header.of(H_PARTITION, Integer.toString(src.partition)));
+        // Headers are immutable once built, so the ones that name this task's input and pipeline are shared.
+        boolean own = src.topic.equals(topic) && src.partition == partition;
+        out.add(own ? topicHeader : Header.of(H_TOPIC, src.topic));
+        out.add(own ? partitionHeader : Header.of(H_PARTITION, Integer.toString(src.partition)));
         out.add(Header.of(H_OFFSET, Long.toString(src.offset)));
-        out.add(Header.of(H_PIPELINE, owner.pipeline.name()));
-        out.add(Header.of(H_VERSION, owner.pipeline.version()));
+        out.add(pipelineHeader);
+        out.add(versionHeader);
         return out;
     }
 
     NewRecord output(Rec r) {
-        List<Header> headers = new ArrayList<>(r.headers.size() + 5);
         Source src = new Source(r.sourceTopic, r.sourcePartition, r.sourceOffset);
-        List<Header> in = new ArrayList<>(r.headers.size());
-        r.headers.forEach((k, v) -> in.add(Header.of(k, v)));
-        headers.addAll(lineage(in, src));
+        List<Header> headers = lineage(r.rawHeaders, src);
         byte[] value;
         try {
             value = JSON.writeValueAsBytes(r.value);

@@ -66,24 +66,28 @@ public final class RecordPlacer {
     }
 
     private void check(Topic topic, NewRecord r, int i, int n) {
-        String where = n == 1 ? "the record" : "record " + (i + 1) + " of " + n;
         int size = RecordBatchCodec.recordSize(r);
         if (size > maxRecordBytes) {
-            throw new LogException(LogException.Kind.RECORD_TOO_LARGE, where + " is " + size
+            throw new LogException(LogException.Kind.RECORD_TOO_LARGE, where(i, n) + " is " + size
                     + " bytes encoded; the limit (maxRecordBytes) is " + maxRecordBytes);
         }
         int p = r.partition();
         if (p != NewRecord.ANY_PARTITION && (p < 0 || p >= topic.partitionCount())) {
-            throw new LogException(LogException.Kind.INVALID_RECORD, where + " names partition " + r.partition()
+            throw new LogException(LogException.Kind.INVALID_RECORD, where(i, n) + " names partition " + r.partition()
                     + " but topic '" + topic.name() + "' has partitions 0 to " + (topic.partitionCount() - 1));
         }
         if (r.timestampMs() < 0 && r.timestampMs() != NewRecord.NO_TIMESTAMP) {
-            throw new LogException(LogException.Kind.INVALID_RECORD, where + " has a negative timestamp ("
+            throw new LogException(LogException.Kind.INVALID_RECORD, where(i, n) + " has a negative timestamp ("
                     + r.timestampMs() + " ms); use a time since 1970 or none");
         }
         if (topic.config().compact() && r.key() == null) {
-            throw new LogException(LogException.Kind.INVALID_RECORD, where + " has no key, but topic '"
+            throw new LogException(LogException.Kind.INVALID_RECORD, where(i, n) + " has no key, but topic '"
                     + topic.name() + "' is compacted and keeps the latest record per key");
         }
+    }
+
+    /** Which record a refusal names; built only when refusing (it was built for every record, a cost per append). */
+    private static String where(int i, int n) {
+        return n == 1 ? "the record" : "record " + (i + 1) + " of " + n;
     }
 }
