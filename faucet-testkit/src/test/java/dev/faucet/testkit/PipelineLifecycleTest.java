@@ -81,6 +81,41 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void anUpdateThatWouldStrandRecordsOrStateIsRefusedAndTheRunningVersionKeepsRunning() throws Exception {
+        Pipeline v1 = Pipeline.from("in").key("n").dedupe("n", Duration.ofHours(1)).to("out").build("staged");
+        try (PipelineTestDriver d = PipelineTestDriver.create(v1, dir)) {
+            d.send("in", rec(1, true));
+            assertThat(d.outputs("out")).hasSize(1);
+            Pipeline noKey = Pipeline.from("in").dedupe("n", Duration.ofHours(1)).to("out").build("staged");
+            assertThatThrownBy(() -> d.runtime().deploy(noKey)).isInstanceOfSatisfying(InvalidPipelineException.class,
+                    e -> assertThat(e.getMessage()).contains("cannot take over").contains("key steps move")
+                            .contains("dedupe steps move").contains("Delete the pipeline"));
+            assertThat(d.runtime().pipeline("staged").orElseThrow().version()).isEqualTo(v1.version());
+            Pipeline sameLayout = Pipeline.from("in").key("n").dedupe("n", Duration.ofHours(2)).to("out")
+                    .build("staged");
+            d.runtime().deploy(sameLayout);
+            d.send("in", rec(1, true), rec(2, true));
+            // the dedupe state of v1 carried over: n=1 is a repeat, n=2 is new
+            assertThat(d.outputs("out")).hasSize(2);
+        }
+    }
+
+    @Test
+    void metricsStayAfterAnUpdate() throws Exception {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (var rt = dev.faucet.engine.EmbeddedRuntime.open(dir, c -> c,
+                dev.faucet.engine.IdempotencySettings.DEFAULTS, registry)) {
+            rt.createTopic(dev.faucet.log.TopicConfig.of("in", 1));
+            rt.createTopic(dev.faucet.log.TopicConfig.of("out", 1));
+            rt.deploy(PASS);
+            rt.deploy(Pipeline.from("in").to("out").build("life"));
+            assertThat(registry.find("faucet.pipeline.records.in").tag("pipeline", "life").functionCounter())
+                    .isNotNull();
+            assertThat(registry.find("faucet.pipeline.lag.records").tag("pipeline", "life").gauge()).isNotNull();
+        }
+    }
+
+    @Test
     void deleteForgetsPositionsSoARedeployStartsFromTheBeginning() throws Exception {
         try (PipelineTestDriver d = PipelineTestDriver.create(PASS, dir)) {
             d.send("in", rec(1, true));

@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
 class PoisonRecordsTest {
 
     @Test
+    void aRecordDeadLetteredForItsSizeLeavesNoDedupeStateBehind() {
+        Pipeline p = Pipeline.from("in").dedupe("id", java.time.Duration.ofHours(1)).set("copy", "pad + pad")
+                .to("out").build("sized");
+        try (PipelineTestDriver d = PipelineTestDriver.create(p)) {
+            d.send("in", "{\"id\":\"a\",\"pad\":\"" + "x".repeat(600_000) + "\"}", "{\"id\":\"a\",\"pad\":\"small\"}");
+            assertThat(d.deadLetters()).singleElement().extracting(TestRecord::value).asString()
+                    .contains("output-too-large");
+            assertThat(d.outputs("out")).singleElement().extracting(TestRecord::value).asString().contains("small");
+        }
+    }
+
+    @Test
     void unparseableCelErrorsAndHugeRecordsAreDeadLetteredAndThePipelineGoesOn() {
         String pad = "x".repeat(600_000);
         Pipeline p = Pipeline.from("in").filter("n > 0").set("copy", "pad + pad").to("out").build("poison");

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -180,16 +179,18 @@ public final class PipelineHost implements AutoCloseable {
                 return old.status();
             }
             CompiledPipeline compiled = check(p);
+            if (old != null) {
+                checkUpdate(old.pipeline, p);
+            }
             prepareTopics(p);
-            Instant now = Instant.ofEpochMilli(clock.millis());
-            RunningPipeline next = new RunningPipeline(this, p, compiled, PipelineStatus.State.RUNNING, null, now);
-            persist(next);
             if (old != null) {
                 old.stop(STOP_TIMEOUT_MS);
-                old.metrics.close();
+                old.metrics.close(); // before the new ones register: Micrometer would hand back the old meters
             }
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            RunningPipeline next = new RunningPipeline(this, p, compiled, PipelineStatus.State.RUNNING, null, now);
             pipelines.put(p.name(), next);
-            next.start();
+            startOrFail(next);
             LOG.info("pipeline '{}' version {} deployed{}", p.name(), p.version(), old == null ? ""
                     : " (was " + old.pipeline.version() + ")");
             return next.status();
@@ -235,9 +236,59 @@ public final class PipelineHost implements AutoCloseable {
             }
             rp.stop(STOP_TIMEOUT_MS);
             rp.pausedOrFailed(PipelineStatus.State.RUNNING, null);
-            persist(rp);
-            rp.start();
+            startOrFail(rp);
         }
+    }
+
+    /**
+     * Starts a pipeline's tasks and records it RUNNING; if its tasks cannot be created (state that cannot be read
+     * back), records it FAILED with the reason instead, so the registry never says RUNNING for nothing.
+     */
+    private void startOrFail(RunningPipeline rp) {
+        try {
+            rp.start();
+        } catch (RuntimeException e) {
+            rp.stop(STOP_TIMEOUT_MS);
+            rp.pausedOrFailed(PipelineStatus.State.FAILED, "could not start: " + e.getMessage());
+            persist(rp);
+            throw e;
+        }
+        persist(rp);
+    }
+
+    /**
+     * An update takes over the old version's positions and keyed state, so both must mean the same in the new one:
+     * the same inputs in the same order (a task's state partition is its place among the inputs' partitions), the
+     * same stages (a {@code key} step at the same place, or records waiting in a repartition topic would be
+     * stranded) and dedupe steps at the same places (state is kept per step).
+     */
+    private static void checkUpdate(Pipeline old, Pipeline next) {
+        List<String> changes = new ArrayList<>();
+        if (!old.inputs().equals(next.inputs())) {
+            changes.add("its inputs change from " + old.inputs() + " to " + next.inputs());
+        }
+        if (!positions(old, Step.Key.class).equals(positions(next, Step.Key.class))) {
+            changes.add("its key steps move (they divide it into stages with records in between)");
+        }
+        if (!positions(old, Step.Dedupe.class).equals(positions(next, Step.Dedupe.class))) {
+            changes.add("its dedupe steps move (their state is kept per step)");
+        }
+        if (!changes.isEmpty()) {
+            throw new InvalidPipelineException(List.of(next.problem("steps", "this update cannot take over from the"
+                    + " running version " + old.version() + ": " + String.join("; ", changes) + ". Delete the"
+                    + " pipeline and deploy it again (it then starts from the beginning of its inputs), or deploy"
+                    + " it under another name")));
+        }
+    }
+
+    private static List<Integer> positions(Pipeline p, Class<? extends Step> kind) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < p.steps().size(); i++) {
+            if (kind.isInstance(p.steps().get(i))) {
+                at.add(i);
+            }
+        }
+        return at;
     }
 
     public void delete(String name) {
@@ -245,6 +296,19 @@ public final class PipelineHost implements AutoCloseable {
             RunningPipeline rp = existing(name);
             rp.stop(STOP_TIMEOUT_MS);
             rp.metrics.close();
+            // Internal topics and snapshots first, the registry tombstone last: a crash in between leaves the
+            // pipeline deployed (delete it again), never a registry without it but its old state still there.
+            for (Stage st : rp.stages) {
+                if (st.repartitionTopic() != null) {
+                    deleteQuietly(st.repartitionTopic());
+                }
+            }
+            for (int i = 0; i < rp.pipeline.steps().size(); i++) {
+                if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
+                    deleteQuietly(Stage.changelogTopic(name, i));
+                    deleteSnapshots(Stage.changelogTopic(name, i));
+                }
+            }
             List<GroupOffset> removals = new ArrayList<>();
             for (GroupOffset o : log.groupOffsets(rp.pipeline.group())) {
                 removals.add(new GroupOffset(o.group(), o.topic(), o.partition(), -1));
@@ -254,17 +318,6 @@ public final class PipelineHost implements AutoCloseable {
             removals.forEach(o -> c.offset(o.group(), o.topic(), o.partition(), o.offset()));
             log.commitInternal(c.build()).join();
             pipelines.remove(name);
-            for (Stage s : rp.stages) {
-                if (s.repartitionTopic() != null) {
-                    deleteQuietly(s.repartitionTopic());
-                }
-            }
-            for (int i = 0; i < rp.pipeline.steps().size(); i++) {
-                if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
-                    deleteQuietly(Stage.changelogTopic(name, i));
-                    deleteSnapshots(Stage.changelogTopic(name, i));
-                }
-            }
             LOG.info("pipeline '{}' deleted", name);
         }
     }
@@ -349,8 +402,9 @@ public final class PipelineHost implements AutoCloseable {
         List<Stage> stages = Stage.of(p);
         for (Stage s : stages) {
             if (s.repartitionTopic() != null) {
-                createIfMissing(TopicConfig.of(s.repartitionTopic(), partitions).withRetention(Duration.ofDays(7), -1),
-                        true);
+                // No retention: records stay until the pipeline is deleted, so a later stage that is paused or far
+                // behind never misses what an earlier stage has committed past.
+                createIfMissing(TopicConfig.of(s.repartitionTopic(), partitions), true);
             }
         }
         for (Stage s : stages) {
@@ -482,6 +536,9 @@ public final class PipelineHost implements AutoCloseable {
 
     /** Records a state change without waiting (called from task and acknowledgement threads). */
     void persistAsync(RunningPipeline rp) {
+        if (pipelines.get(rp.pipeline.name()) != rp) {
+            return; // replaced or deleted meanwhile: its state is no longer the pipeline's
+        }
         try {
             log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build())
                     .whenComplete((r, e) -> {

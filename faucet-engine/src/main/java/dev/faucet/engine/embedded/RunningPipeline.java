@@ -105,11 +105,13 @@ final class RunningPipeline {
                 break;
             }
         }
-        if (state != PipelineStatus.State.FAILED) {
-            for (Task t : tasks) {
-                if (!t.active()) {
-                    t.snapshotStates(1);
-                }
+        for (Task t : tasks) {
+            if (t.active()) {
+                LOG.warn("pipeline '{}': the task for {}/{} did not stop within {} ms; it will not commit again",
+                        pipeline.name(), t.topic, t.partition, timeoutMs);
+                t.fence();
+            } else if (state != PipelineStatus.State.FAILED) {
+                t.snapshotStates(1);
             }
         }
         tasks.clear();

@@ -55,6 +55,7 @@ final class Task implements Runnable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile boolean wanted;
     private volatile boolean stopped;
+    private volatile boolean fenced;
     /** Set when a record failed under {@code onFailure: fail}: the pipeline stops once the batch before it is in. */
     private String stopReason;
     private long stopOffset;
@@ -116,6 +117,12 @@ final class Task implements Runnable {
 
     void stop() {
         stopped = true;
+    }
+
+    /** After a stop that timed out: this task must never commit again, whatever it is still doing. */
+    void fence() {
+        stopped = true;
+        fenced = true;
     }
 
     @Override
@@ -193,9 +200,6 @@ final class Task implements Runnable {
                 out.reset(fx.mark);
                 String step = at < 0 ? "input" : Pipeline.stepId(stage.from() + at, owner.pipeline.steps()
                         .get(stage.from() + at));
-                if (at >= 0) {
-                    owner.metrics.step(stage.from() + at).failed.increment();
-                }
                 if (f.outcome().retryable() && attempts <= owner.pipeline.errors().retries()) {
                     backoff(attempts, at);
                     continue;
@@ -206,7 +210,6 @@ final class Task implements Runnable {
                 out.reset(fx.mark);
                 int stepIndex = at < 0 ? 0 : stage.from() + at;
                 String step = Pipeline.stepId(stepIndex, owner.pipeline.steps().get(stepIndex));
-                owner.metrics.step(stepIndex).failed.increment();
                 if (attempts <= owner.pipeline.errors().retries()) {
                     backoff(attempts, at);
                     continue;
@@ -267,7 +270,10 @@ final class Task implements Runnable {
         long cap = Math.min(max, base << Math.min(20, attempt - 1));
         long sleep = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap + 1); // full jitter
         try {
-            Thread.sleep(sleep);
+            long until = System.nanoTime() + sleep * 1_000_000;
+            while (!stopped && System.nanoTime() < until) {
+                Thread.sleep(Math.min(20, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while backing off", e);
@@ -276,6 +282,9 @@ final class Task implements Runnable {
 
     /** A record that failed for good: to the dead letters, or the pipeline stops at it. */
     private boolean failed(LogRecord lr, Rec r, String step, Outcome outcome, int attempts, Batch out) {
+        if (at >= 0) {
+            owner.metrics.step(stage.from() + at).failed.increment();
+        }
         Source src = source(lr);
         if (owner.pipeline.errors().onFailure() == dev.faucet.engine.ErrorPolicy.OnFailure.FAIL) {
             stopReason = src.describe() + " failed at " + step + ": " + outcome.type() + ": " + outcome.message();
@@ -437,6 +446,9 @@ final class Task implements Runnable {
 
     /** Commits a batch as the guarantee says; {@code next} is the position after it. */
     private void commit(Batch out, long next) {
+        if (fenced) {
+            return; // stopped and given up on: another task may own this partition now
+        }
         position = next;
         if (out.isEmpty() && next == committed && inFlight.get() == 0) {
             stopIfAsked();
@@ -452,10 +464,14 @@ final class Task implements Runnable {
         try {
             done = switch (g) {
                 case EXACTLY_ONCE -> owner.host.log.commitInternal(data.offset(group, topic, partition, next).build());
-                case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenCompose(x -> owner.host.log
-                        .commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic, partition, next))));
+                // the second commit is submitted from a worker: submitting may wait for room in the log's queue,
+                // and the log's acknowledgement thread must never wait
+                case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenComposeAsync(x -> owner.host.log
+                        .commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic, partition, next))),
+                        owner.host.workers);
                 case AT_MOST_ONCE -> owner.host.log.commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic,
-                        partition, next))).thenCompose(x -> owner.host.log.commitInternal(data.build()));
+                        partition, next))).thenComposeAsync(x -> owner.host.log.commitInternal(data.build()),
+                        owner.host.workers);
             };
         } catch (LogException e) {
             inFlight.decrementAndGet();
@@ -464,16 +480,20 @@ final class Task implements Runnable {
         }
         List<String> touched = new ArrayList<>(out.appends.keySet());
         done.whenComplete((ok, failure) -> {
-            inFlight.decrementAndGet();
-            if (failure != null) {
-                owner.fail(this, "the pipeline's commit failed: " + failure.getMessage(), failure);
-                return;
-            }
-            committed = Math.max(committed, next);
-            owner.committed(this, out.outputs, timestamps);
-            touched.forEach(owner.host::signal);
-            if (inFlight.get() == 0) {
-                stopIfAsked();
+            // inFlight goes down last, so a stop that waits for it also waits for what this callback records
+            try {
+                if (failure != null) {
+                    owner.fail(this, "the pipeline's commit failed: " + failure.getMessage(), failure);
+                    return;
+                }
+                committed = Math.max(committed, next);
+                owner.committed(this, out.outputs, timestamps);
+                touched.forEach(owner.host::signal);
+                if (inFlight.get() == 1) {
+                    stopIfAsked();
+                }
+            } finally {
+                inFlight.decrementAndGet();
             }
             wake();
         });
@@ -505,13 +525,14 @@ final class Task implements Runnable {
         void add(String topic, NewRecord r) {
             appends.computeIfAbsent(topic, t -> new ArrayList<>()).add(r);
             journal.add(new Object[] {topic});
-            bytes += (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length) + 64;
+            bytes += size(r);
         }
 
         void state(DedupeState s, String key, Long eventTime) {
             s.apply(key, eventTime);
-            add(s.changelogTopic, new NewRecord(key.getBytes(StandardCharsets.UTF_8), DedupeState.encode(eventTime),
-                    List.of(), NewRecord.NO_TIMESTAMP, s.partition));
+            // the changelog gets the value the state now holds (the latest time seen), not this record's time
+            add(s.changelogTopic, new NewRecord(key.getBytes(StandardCharsets.UTF_8), DedupeState.encode(
+                    s.entries().get(key)), List.of(), NewRecord.NO_TIMESTAMP, s.partition));
         }
 
         int mark() {
@@ -565,8 +586,15 @@ final class Task implements Runnable {
             pending.add(new Object[] {store, key, value});
         }
 
-        /** The record is done: its outputs and state changes join the batch. */
+        /** The record is done: its outputs and state changes join the batch (sizes checked before anything). */
         void finish(Batch out, Task task) {
+            for (Object[] p : pending) {
+                if (p[1] instanceof NewRecord rec && tooLarge(rec)) {
+                    throw new StepRun.StepFailure(Outcome.permanent(Outcome.TOO_LARGE, "the output to '" + p[0]
+                            + "' would be " + size(rec) + " bytes; the log's record limit is "
+                            + owner.host.maxRecordBytes));
+                }
+            }
             for (Object[] p : pending) {
                 if (p[0] instanceof DedupeState s) {
                     out.state(s, (String) p[1], (Long) p[2]);
@@ -574,13 +602,7 @@ final class Task implements Runnable {
                         task.sawEventTime((Long) p[2]);
                     }
                 } else {
-                    NewRecord rec = (NewRecord) p[1];
-                    if (tooLarge(rec)) {
-                        throw new StepRun.StepFailure(Outcome.permanent(Outcome.TOO_LARGE, "the output to '" + p[0]
-                                + "' would be " + rec.value().length + " bytes; the log's record limit is "
-                                + owner.host.maxRecordBytes));
-                    }
-                    out.add((String) p[0], rec);
+                    out.add((String) p[0], (NewRecord) p[1]);
                     if (!((String) p[0]).startsWith("__faucet.")) {
                         out.outputs++;
                     }
@@ -594,9 +616,17 @@ final class Task implements Runnable {
         }
 
         private boolean tooLarge(NewRecord rec) {
-            long size = (rec.value() == null ? 0 : rec.value().length) + (rec.key() == null ? 0 : rec.key().length);
-            return size > owner.host.maxRecordBytes - 1024;
+            return size(rec) > owner.host.maxRecordBytes - 64;
         }
+    }
+
+    /** A record's size as the log counts it: key, value and headers, encoded. */
+    static long size(NewRecord r) {
+        long n = (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length) + 32;
+        for (Header h : r.headers()) {
+            n += h.name().length() * 3L + (h.value() == null ? 0 : h.value().length) + 8;
+        }
+        return n;
     }
 
     /** A growable list of longs. */
