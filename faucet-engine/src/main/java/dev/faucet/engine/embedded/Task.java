@@ -56,6 +56,7 @@ final class Task implements Runnable {
     private volatile boolean wanted;
     private volatile boolean stopped;
     private volatile boolean fenced;
+    private final SerialExecutor serial;
     /** Set when a record failed under {@code onFailure: fail}: the pipeline stops once the batch before it is in. */
     private String stopReason;
     private long stopOffset;
@@ -85,6 +86,7 @@ final class Task implements Runnable {
         this.committed = position;
         this.runs = runs;
         this.states = states;
+        this.serial = new SerialExecutor(owner.host.workers);
         this.topicHeader = Header.of(H_TOPIC, topic);
         this.partitionHeader = Header.of(H_PARTITION, Integer.toString(partition));
         this.pipelineHeader = Header.of(H_PIPELINE, owner.pipeline.name());
@@ -464,14 +466,15 @@ final class Task implements Runnable {
         try {
             done = switch (g) {
                 case EXACTLY_ONCE -> owner.host.log.commitInternal(data.offset(group, topic, partition, next).build());
-                // the second commit is submitted from a worker: submitting may wait for room in the log's queue,
-                // and the log's acknowledgement thread must never wait
+                // The second commit is submitted from a worker (submitting may wait for room in the log's queue,
+                // and the log's acknowledgement thread must never wait), through this task's serial queue, so the
+                // second commits of successive batches keep their order (positions never go back, a key's outputs
+                // stay in input order).
                 case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenComposeAsync(x -> owner.host.log
                         .commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic, partition, next))),
-                        owner.host.workers);
+                        serial);
                 case AT_MOST_ONCE -> owner.host.log.commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic,
-                        partition, next))).thenComposeAsync(x -> owner.host.log.commitInternal(data.build()),
-                        owner.host.workers);
+                        partition, next))).thenComposeAsync(x -> owner.host.log.commitInternal(data.build()), serial);
             };
         } catch (LogException e) {
             inFlight.decrementAndGet();
@@ -627,6 +630,41 @@ final class Task implements Runnable {
             n += h.name().length() * 3L + (h.value() == null ? 0 : h.value().length) + 8;
         }
         return n;
+    }
+
+    /** Runs tasks one at a time, in the order given, on a shared pool. */
+    static final class SerialExecutor implements java.util.concurrent.Executor {
+        private final java.util.concurrent.Executor pool;
+        private final java.util.Queue<Runnable> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final AtomicBoolean draining = new AtomicBoolean();
+
+        SerialExecutor(java.util.concurrent.Executor pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public void execute(Runnable r) {
+            queue.add(r);
+            schedule();
+        }
+
+        private void schedule() {
+            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+                pool.execute(this::drain);
+            }
+        }
+
+        private void drain() {
+            try {
+                Runnable r;
+                while ((r = queue.poll()) != null) {
+                    r.run();
+                }
+            } finally {
+                draining.set(false);
+                schedule();
+            }
+        }
     }
 
     /** A growable list of longs. */
