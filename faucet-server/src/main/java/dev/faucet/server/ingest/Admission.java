@@ -119,10 +119,20 @@ public final class Admission {
         }
         refused.accept("backlog");
         throw new ApiException(429, "backlog-full", "topic '" + topic + "' has " + b.records() + " records (about "
-                + b.bytes() + " bytes) not yet consumed by its slowest consumer group, over its limit of "
+                + b.bytes() + " bytes) not yet consumed by its slowest consumer" + slowest(b) + ", over its limit of "
                 + backlog.maxRecords() + " records or " + backlog.maxBytes() + " bytes (backlog.maxRecords,"
                 + " backlog.maxBytes); retry after the consumers catch up", List.of(),
                 Map.of("Retry-After", backlog.retryAfterSeconds()));
+    }
+
+    /** Who holds the backlog, for the person reading the 429: a pipeline by its name, else the group. */
+    private static String slowest(TopicBacklog b) {
+        return b.recordsByGroup().entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> {
+            String group = e.getKey();
+            String pipeline = "__faucet.pipeline.";
+            return group.startsWith(pipeline) ? ", pipeline '" + group.substring(pipeline.length()) + "'"
+                    : " group, '" + group + "'";
+        }).orElse(" group");
     }
 
     private boolean over(TopicBacklog b) {
