@@ -218,6 +218,25 @@ class PipelineLifecycleTest {
     }
 
     @Test
+    void aTableOverItsRowLimitStopsThePipelinesThatUseItWithTheReason() {
+        System.setProperty("faucet.pipeline.maxTableRows", "3");
+        Pipeline p = Pipeline.from("orders").enrich("customers", "customerId", "customer", OnMissing.KEEP).to("out")
+                .build("bigtable");
+        try (PipelineTestDriver d = PipelineTestDriver.create(p)) {
+            d.table("customers", TestRecord.of("c1", "{}"), TestRecord.of("c2", "{}"), TestRecord.of("c3", "{}"),
+                    TestRecord.of("c1", "{\"v\":2}"), TestRecord.of("c4", "{}"));
+            d.send("orders", "{\"customerId\":\"c1\"}");
+            PipelineStatus s = d.status();
+            assertThat(s.state()).isEqualTo(PipelineStatus.State.FAILED);
+            assertThat(s.failure()).contains("table 'customers' has more than 3 rows")
+                    .contains("faucet.pipeline.maxTableRows");
+            assertThat(d.outputs("out")).isEmpty();
+        } finally {
+            System.clearProperty("faucet.pipeline.maxTableRows");
+        }
+    }
+
+    @Test
     void aPipelineNamingMissingTopicsIsRefusedWithEveryProblem() {
         try (PipelineTestDriver d = PipelineTestDriver.create(PASS)) {
             Pipeline bad = Pipeline.from("nope").enrich("nothing", "id", "x", OnMissing.KEEP).to("nowhere")

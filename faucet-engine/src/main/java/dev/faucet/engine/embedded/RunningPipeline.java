@@ -127,6 +127,10 @@ final class RunningPipeline {
             return false;
         }
         for (Table t : tables) {
+            if (t.overLimit() != null) {
+                fail(null, t.overLimit(), null);
+                return false;
+            }
             if (!t.caughtUp()) {
                 return false;
             }

@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Table {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int READ_BATCH = 10_000;
+    /**
+     * The most rows a table holds in memory ({@code -Dfaucet.pipeline.maxTableRows}, default 5,000,000: about 2 GiB
+     * at 400 bytes a row). Past it the pipelines that use the table stop with this reason rather than run with a
+     * table that misses keys.
+     */
+    private final int maxRows = Integer.getInteger("faucet.pipeline.maxTableRows", 5_000_000);
 
     final String topic;
     private final Log log;
@@ -33,6 +39,7 @@ final class Table {
     private volatile boolean caughtUp;
     private final AtomicLong skipped = new AtomicLong();
     private volatile String problem;
+    private volatile String tooBig;
 
     Table(Log log, String topic) {
         this.log = log;
@@ -59,6 +66,11 @@ final class Table {
     /** Why the table cannot follow its topic (deleted), or null. */
     String problem() {
         return problem;
+    }
+
+    /** Set once the table passed its row limit: the pipelines that use it must stop. */
+    String overLimit() {
+        return tooBig;
     }
 
     /** Reads what is new in the topic; returns true when it read anything. Called by one thread. */
@@ -121,6 +133,11 @@ final class Table {
             JsonNode v = JSON.readTree(r.value());
             if (v == null || v.isMissingNode()) {
                 skipped.incrementAndGet();
+                return;
+            }
+            if (rows.size() >= maxRows && !rows.containsKey(key)) {
+                tooBig = "table '" + topic + "' has more than " + maxRows + " rows, the limit for a table held in"
+                        + " memory (faucet.pipeline.maxTableRows); raise it, or compact the topic";
                 return;
             }
             rows.put(key, v);
