@@ -376,6 +376,19 @@ public final class Log implements AutoCloseable {
         return partition(topic, partition).offsetForTime(timestampMs);
     }
 
+    /**
+     * Lets the log delete, at its next maintenance, the closed segments of an internal topic's partition whose
+     * records all lie before {@code offset}: for a topic with a single reader that has consumed them (a pipeline's
+     * repartition topic). The active segment always stays. Not kept across restarts: the reader says it again.
+     */
+    public void releaseBefore(String topic, int partition, long offset) {
+        if (!TopicNames.isInternal(topic)) {
+            throw new LogException(LogException.Kind.INVALID_TOPIC, "only Faucet's own topics release records by"
+                    + " offset; " + TopicNames.quote(topic) + " keeps its records by its retention");
+        }
+        partition(topic, partition).releaseBefore(offset);
+    }
+
     private Partition partition(String topic, int partition) {
         Topic t = topicOrThrow(topic);
         if (partition < 0 || partition >= t.partitionCount()) {

@@ -5,6 +5,7 @@ import static dev.faucet.log.LogFiles.partitionInfo;
 import static dev.faucet.log.LogFiles.readAll;
 import static dev.faucet.log.LogFiles.segmentBases;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -88,6 +89,40 @@ class RetentionTest {
             assertThat(partitionDir(log, "t", 0).resolve(String.format("%020d.index", 0))).doesNotExist();
             assertThat(partitionInfo(log, "t", 0).endOffset()).isEqualTo(400);
             assertHolds(log, start, 400);
+        }
+    }
+
+    @Test
+    void shouldDeleteTheClosedSegmentsOfAnInternalTopicBeforeTheOffsetItsReaderReleasedAndNoMore() throws Exception {
+        try (Log log = open()) {
+            log.createInternalTopic(TopicConfig.of("__faucet.repartition.p.0", 1).withSegments(4096,
+                    Duration.ofDays(7)));
+            for (long i = 0; i < 300; i += 5) {
+                List<NewRecord> batch = new ArrayList<>();
+                for (long j = i; j < i + 5; j++) {
+                    batch.add(NewRecord.of(null, value(j)));
+                }
+                log.commitInternal(Commit.builder().append("__faucet.repartition.p.0", batch).build()).join();
+            }
+            List<Long> bases = segmentBases(partitionDir(log, "__faucet.repartition.p.0", 0));
+            assertThat(bases).as("test setup: several segments").hasSizeGreaterThan(4);
+            long released = bases.get(3) + 1; // inside the fourth segment: the first three may go
+            runMaintenance();
+            Thread.sleep(100);
+            assertThat(partitionInfo(log, "__faucet.repartition.p.0", 0).startOffset()).as("nothing released yet")
+                    .isZero();
+
+            log.releaseBefore("__faucet.repartition.p.0", 0, released);
+            runMaintenance();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> partitionInfo(log, "__faucet.repartition.p.0", 0).startOffset() == bases.get(3));
+            log.releaseBefore("__faucet.repartition.p.0", 0, 1); // never moves back
+            runMaintenance();
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                    .until(() -> partitionInfo(log, "__faucet.repartition.p.0", 0).startOffset() == bases.get(3));
+            assertThat(readAll(log, "__faucet.repartition.p.0", 0)).extracting(LogRecord::offset)
+                    .containsExactlyElementsOf(LongStream.range(bases.get(3), 300).boxed().toList());
+            assertThatThrownBy(() -> log.releaseBefore("t-user", 0, 5)).isInstanceOf(LogException.class);
         }
     }
 

@@ -402,9 +402,11 @@ public final class PipelineHost implements AutoCloseable {
         List<Stage> stages = Stage.of(p);
         for (Stage s : stages) {
             if (s.repartitionTopic() != null) {
-                // No retention: records stay until the pipeline is deleted, so a later stage that is paused or far
-                // behind never misses what an earlier stage has committed past.
-                createIfMissing(TopicConfig.of(s.repartitionTopic(), partitions), true);
+                // No time or size retention: a later stage that is paused or far behind must never miss what an
+                // earlier stage committed past. The later stage releases what it has committed (Log.releaseBefore),
+                // and small segments let that space go soon.
+                createIfMissing(TopicConfig.of(s.repartitionTopic(), partitions).withSegments(16L << 20,
+                        java.time.Duration.ofMinutes(10)), true);
             }
         }
         for (Stage s : stages) {

@@ -490,6 +490,10 @@ final class Task implements Runnable {
                     return;
                 }
                 committed = Math.max(committed, next);
+                if (stage.index() > 0) {
+                    // this stage is the only reader of its repartition topic: what it committed past may go
+                    owner.host.log.releaseBefore(topic, partition, next);
+                }
                 owner.committed(this, out.outputs, timestamps);
                 touched.forEach(owner.host::signal);
                 if (inFlight.get() == 1) {

@@ -36,6 +36,8 @@ public final class Partition {
     private volatile Segment[] segments;
     private volatile CommittedEnd committed;
     private volatile boolean closed;
+    /** Records before this offset may be deleted with their closed segments (see {@link #releaseBefore}); -1: none. */
+    private volatile long releasedBefore = -1;
 
     Partition(int topicId, TopicConfig config, int index, Path dir, FileSeam seam, int indexIntervalBytes,
             Segment[] segments) {
@@ -200,6 +202,20 @@ public final class Partition {
     public JournalEntry committedEnd() {
         CommittedEnd c = committed;
         return new JournalEntry(topicId, index, c.offset(), c.segmentBase(), c.position());
+    }
+
+    /**
+     * Lets maintenance delete the closed segments whose records all lie before {@code offset} (their only reader has
+     * consumed them). Never moves back; kept in memory only (the reader says it again after a restart).
+     */
+    public void releaseBefore(long offset) {
+        if (offset > releasedBefore) {
+            releasedBefore = offset;
+        }
+    }
+
+    public long releasedBefore() {
+        return releasedBefore;
     }
 
     /** The segments now, oldest first; the last takes appends. */

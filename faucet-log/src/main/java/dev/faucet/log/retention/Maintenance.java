@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * Keeps partitions within their retention and compacts compacted topics.
  *
  * <p>Retention runs on the writer thread ({@link #runOnWriter}), which owns the segment lists: it drops whole closed
- * segments whose records are all older than the retention time, and the oldest closed segments while the partition
- * is larger than its retention size. The active segment is never deleted. Compaction runs on its own cleaner thread
- * ({@link Compactor}) and hands finished segments to the writer to swap in.
+ * segments whose records are all older than the retention time, the oldest closed segments while the partition
+ * is larger than its retention size, and closed segments wholly before the offset its reader released
+ * ({@code Log.releaseBefore}, for internal topics with one reader). The active segment is never deleted.
+ * Compaction runs on its own cleaner thread ({@link Compactor}) and hands finished segments to the writer to swap in.
  */
 public final class Maintenance {
     private final Supplier<List<Partition>> partitions;
@@ -46,7 +47,8 @@ public final class Maintenance {
 
     static void applyRetention(Partition p, long nowMs) throws IOException {
         TopicConfig c = p.config();
-        if (c.retentionTime() == null && c.retentionBytes() < 0) {
+        long released = p.releasedBefore();
+        if (c.retentionTime() == null && c.retentionBytes() < 0 && released < 0) {
             return;
         }
         Segment[] segs = p.segments();
@@ -57,7 +59,8 @@ public final class Maintenance {
             boolean expired = c.retentionTime() != null
                     && (s.isEmpty() || s.maxTimestampMs() < nowMs - c.retentionTime().toMillis());
             boolean oversize = c.retentionBytes() >= 0 && total - s.size() >= c.retentionBytes();
-            if (!expired && !oversize) {
+            boolean consumed = released >= 0 && s.nextOffset() <= released;
+            if (!expired && !oversize && !consumed) {
                 break;
             }
             total -= s.size();
