@@ -495,6 +495,24 @@ class HttpApiTest {
             }
 
             assertThat(seen).containsAll(published.keySet());
+            // Both connections are in the group now (each had events); a connection that joined late may have taken
+            // partitions the other served before. From here on, each partition goes to one connection only.
+            Map<String, Integer> more = new HashMap<>();
+            for (int i = 40; i < 80; i++) {
+                JsonNode o = api.publish("t", ENVELOPES, "[{\"key\":\"k" + i + "\",\"value\":" + i + "}]").get(0);
+                more.put(o.get("partition") + ":" + o.get("offset"), i);
+            }
+            deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            Set<String> seenMore = new HashSet<>();
+            while (System.nanoTime() < deadline && !seenMore.containsAll(more.keySet())) {
+                // only events of the second batch: the first may still be delivered again (at least once)
+                ofA = a.eventsAfter(Duration.ofMillis(100)).stream().filter(e -> more.containsKey(e.id())).toList();
+                ofB = b.eventsAfter(Duration.ofMillis(100)).stream().filter(e -> more.containsKey(e.id())).toList();
+                seenMore.clear();
+                ofA.forEach(e -> seenMore.add(e.id()));
+                ofB.forEach(e -> seenMore.add(e.id()));
+            }
+            assertThat(seenMore).containsAll(more.keySet());
             assertThat(ofA).isNotEmpty();
             assertThat(ofB).isNotEmpty();
             Set<Integer> partitionsOfA = new HashSet<>();
