@@ -91,6 +91,9 @@ class PipelineLifecycleTest {
                     e -> assertThat(e.getMessage()).contains("cannot take over").contains("key steps move")
                             .contains("dedupe steps move").contains("Delete the pipeline"));
             assertThat(d.runtime().pipeline("staged").orElseThrow().version()).isEqualTo(v1.version());
+            // a dry run says the same as the deploy would
+            assertThatThrownBy(() -> d.runtime().validate(noKey)).isInstanceOf(InvalidPipelineException.class)
+                    .hasMessageContaining("cannot take over");
             Pipeline sameLayout = Pipeline.from("in").key("n").dedupe("n", Duration.ofHours(2)).to("out")
                     .build("staged");
             d.runtime().deploy(sameLayout);

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,12 @@ public final class PipelineHost implements AutoCloseable {
     private final Map<String, RunningPipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
+    /**
+     * Held while a registry record is submitted and while the map of pipelines changes, so that a late state write of
+     * a replaced or deleted pipeline can never land after its successor's record. Never held while waiting for the
+     * log (the acknowledgement thread may need it).
+     */
+    private final Object registry = new Object();
     private volatile boolean closed;
 
     private PipelineHost(Log log, LogConfig config, MeterRegistry meters) {
@@ -189,7 +196,9 @@ public final class PipelineHost implements AutoCloseable {
             }
             Instant now = Instant.ofEpochMilli(clock.millis());
             RunningPipeline next = new RunningPipeline(this, p, compiled, PipelineStatus.State.RUNNING, null, now);
-            pipelines.put(p.name(), next);
+            synchronized (registry) {
+                pipelines.put(p.name(), next);
+            }
             startOrFail(next);
             LOG.info("pipeline '{}' version {} deployed{}", p.name(), p.version(), old == null ? ""
                     : " (was " + old.pipeline.version() + ")");
@@ -197,8 +206,13 @@ public final class PipelineHost implements AutoCloseable {
         }
     }
 
+    /** Checks a pipeline as {@link #deploy} would, including whether it may take over from the running version. */
     public void validate(Pipeline p) {
         check(p);
+        RunningPipeline old = pipelines.get(p.name());
+        if (old != null && !old.pipeline.version().equals(p.version())) {
+            checkUpdate(old.pipeline, p);
+        }
     }
 
     public Optional<PipelineStatus> status(String name) {
@@ -316,8 +330,12 @@ public final class PipelineHost implements AutoCloseable {
             Commit.Builder c = Commit.builder().append(REGISTRY, List.of(NewRecord.of(name.getBytes(
                     StandardCharsets.UTF_8), null).toPartition(0)));
             removals.forEach(o -> c.offset(o.group(), o.topic(), o.partition(), o.offset()));
-            log.commitInternal(c.build()).join();
-            pipelines.remove(name);
+            CompletableFuture<?> removed;
+            synchronized (registry) {
+                pipelines.remove(name);
+                removed = log.commitInternal(c.build());
+            }
+            removed.join();
             LOG.info("pipeline '{}' deleted", name);
         }
     }
@@ -533,22 +551,28 @@ public final class PipelineHost implements AutoCloseable {
     }
 
     private void persist(RunningPipeline rp) {
-        log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build()).join();
+        CompletableFuture<?> written;
+        synchronized (registry) {
+            written = log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build());
+        }
+        written.join();
     }
 
     /** Records a state change without waiting (called from task and acknowledgement threads). */
     void persistAsync(RunningPipeline rp) {
-        if (pipelines.get(rp.pipeline.name()) != rp) {
-            return; // replaced or deleted meanwhile: its state is no longer the pipeline's
-        }
         try {
-            log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build())
-                    .whenComplete((r, e) -> {
-                        if (e != null) {
-                            LOG.warn("could not record the state of pipeline '{}': {}", rp.pipeline.name(),
-                                    e.toString());
-                        }
-                    });
+            synchronized (registry) {
+                if (pipelines.get(rp.pipeline.name()) != rp) {
+                    return; // replaced or deleted meanwhile: its state is no longer the pipeline's
+                }
+                log.commitInternal(Commit.builder().append(REGISTRY, List.of(registryRecord(rp))).build())
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                LOG.warn("could not record the state of pipeline '{}': {}", rp.pipeline.name(),
+                                        e.toString());
+                            }
+                        });
+            }
         } catch (LogException e) {
             LOG.warn("could not record the state of pipeline '{}': {}", rp.pipeline.name(), e.getMessage());
         }
@@ -567,7 +591,11 @@ public final class PipelineHost implements AutoCloseable {
             closed = true;
             ticker.shutdownNow();
             for (RunningPipeline rp : pipelines.values()) {
-                rp.stop(STOP_TIMEOUT_MS);
+                try {
+                    rp.stop(STOP_TIMEOUT_MS);
+                } catch (IllegalStateException e) {
+                    LOG.warn("closing: {}", e.getMessage());
+                }
                 rp.metrics.close();
             }
             workers.shutdown();

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RunningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RunningPipeline.class);
+    private static final long IN_FLIGHT_TIMEOUT_MS = 60_000;
 
     final PipelineHost host;
     final Pipeline pipeline;
@@ -112,6 +113,20 @@ final class RunningPipeline {
                 t.fence();
             } else if (state != PipelineStatus.State.FAILED) {
                 t.snapshotStates(1);
+            }
+        }
+        // A commit already handed to the log lands whatever the task does; a successor must start after it.
+        long hard = System.currentTimeMillis() + IN_FLIGHT_TIMEOUT_MS;
+        while (tasks.stream().anyMatch(t -> t.inFlight() > 0)) {
+            if (System.currentTimeMillis() > hard) {
+                throw new IllegalStateException("pipeline '" + pipeline.name() + "': commits handed to the log did"
+                        + " not finish within " + IN_FLIGHT_TIMEOUT_MS / 1000 + " s; the log may be stalled");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping pipeline '" + pipeline.name() + "'", e);
             }
         }
         tasks.clear();
@@ -208,7 +223,7 @@ final class RunningPipeline {
                 }
             }
         }
-        boolean ready = state != PipelineStatus.State.RUNNING || canProcess();
+        boolean ready = state != PipelineStatus.State.RUNNING || (started && tables.stream().allMatch(Table::caughtUp));
         return new PipelineStatus(pipeline.name(), pipeline.version(), pipeline.guarantee(), state, failure,
                 deployedAt, pipeline.inputs(), pipeline.outputTopics(), pipeline.deadLetterTopic(), ready,
                 metrics.stepStats(pipeline), lags, metrics.latency(), metrics.in.sum(), metrics.out.sum(),

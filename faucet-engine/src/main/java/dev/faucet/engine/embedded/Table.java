@@ -127,6 +127,9 @@ final class Table {
         }
         if (r.value() == null) {
             rows.remove(key);
+            if (tooBig != null && rows.size() < maxRows) {
+                tooBig = null;
+            }
             return;
         }
         try {
@@ -141,6 +144,9 @@ final class Table {
                 return;
             }
             rows.put(key, v);
+            if (tooBig != null && rows.size() < maxRows) {
+                tooBig = null;
+            }
         } catch (IOException e) {
             skipped.incrementAndGet();
         }

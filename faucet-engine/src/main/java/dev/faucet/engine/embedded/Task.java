@@ -470,11 +470,14 @@ final class Task implements Runnable {
                 // and the log's acknowledgement thread must never wait), through this task's serial queue, so the
                 // second commits of successive batches keep their order (positions never go back, a key's outputs
                 // stay in input order).
-                case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenComposeAsync(x -> owner.host.log
-                        .commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic, partition, next))),
-                        serial);
+                // A fenced task skips its second commit: at-least-once then repeats, at-most-once then loses, as
+                // each allows; neither commits over a successor.
+                case AT_LEAST_ONCE -> owner.host.log.commitInternal(data.build()).thenComposeAsync(x -> fenced
+                        ? CompletableFuture.completedFuture(null) : owner.host.log.commitOffsets(List.of(
+                        new dev.faucet.log.GroupOffset(group, topic, partition, next))), serial);
                 case AT_MOST_ONCE -> owner.host.log.commitOffsets(List.of(new dev.faucet.log.GroupOffset(group, topic,
-                        partition, next))).thenComposeAsync(x -> owner.host.log.commitInternal(data.build()), serial);
+                        partition, next))).thenComposeAsync(x -> fenced ? CompletableFuture.completedFuture(null)
+                        : owner.host.log.commitInternal(data.build()), serial);
             };
         } catch (LogException e) {
             inFlight.decrementAndGet();
@@ -482,28 +485,34 @@ final class Task implements Runnable {
             return;
         }
         List<String> touched = new ArrayList<>(out.appends.keySet());
-        done.whenComplete((ok, failure) -> {
-            // inFlight goes down last, so a stop that waits for it also waits for what this callback records
-            try {
-                if (failure != null) {
-                    owner.fail(this, "the pipeline's commit failed: " + failure.getMessage(), failure);
-                    return;
-                }
-                committed = Math.max(committed, next);
-                if (stage.index() > 0) {
-                    // this stage is the only reader of its repartition topic: what it committed past may go
-                    owner.host.log.releaseBefore(topic, partition, next);
-                }
-                owner.committed(this, out.outputs, timestamps);
-                touched.forEach(owner.host::signal);
-                if (inFlight.get() == 1) {
-                    stopIfAsked();
-                }
-            } finally {
-                inFlight.decrementAndGet();
+        done.whenComplete((ok, failure) -> onCommitted(failure, next, out.outputs, timestamps, touched));
+    }
+
+    /** A commit's completion, on the log's acknowledgement thread: record it, wake the task; never block. */
+    private void onCommitted(Throwable failure, long next, long outputs, long[] timestamps, List<String> touched) {
+        // inFlight goes down last, so a stop that waits for it also waits for what this callback records
+        try {
+            if (fenced) {
+                return; // a successor owns this partition now: record nothing, release nothing
             }
-            wake();
-        });
+            if (failure != null) {
+                owner.fail(this, "the pipeline's commit failed: " + failure.getMessage(), failure);
+                return;
+            }
+            committed = Math.max(committed, next);
+            if (stage.index() > 0) {
+                // this stage is the only reader of its repartition topic: what it committed past may go
+                owner.host.log.releaseBefore(topic, partition, next);
+            }
+            owner.committed(this, outputs, timestamps);
+            touched.forEach(owner.host::signal);
+            if (inFlight.get() == 1) {
+                stopIfAsked();
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        wake();
     }
 
     private void stopIfAsked() {

@@ -187,11 +187,16 @@ public final class Demo implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        if (generator != null) {
-            generator.interrupt();
+        for (Thread t : new Thread[] {generator, reporter}) {
+            if (t != null) {
+                t.interrupt();
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
-        if (reporter != null) {
-            reporter.interrupt();
-        }
+        http.close();
     }
 }
