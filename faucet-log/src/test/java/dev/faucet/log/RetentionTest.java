@@ -108,9 +108,8 @@ class RetentionTest {
             assertThat(bases).as("test setup: several segments").hasSizeGreaterThan(4);
             long released = bases.get(3) + 1; // inside the fourth segment: the first three may go
             runMaintenance();
-            Thread.sleep(100);
-            assertThat(partitionInfo(log, "__faucet.repartition.p.0", 0).startOffset()).as("nothing released yet")
-                    .isZero();
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)) // nothing released yet
+                    .until(() -> partitionInfo(log, "__faucet.repartition.p.0", 0).startOffset() == 0);
 
             log.releaseBefore("__faucet.repartition.p.0", 0, released);
             runMaintenance();
