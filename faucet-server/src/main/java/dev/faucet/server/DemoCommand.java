@@ -33,6 +33,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        ServerCommand.checkPort(spec, port);
+        if (!(rate > 0) || rate > 100_000) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid --rate: " + rate
+                    + " (1 to 100,000 orders a second)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         ServerConfig config = new ServerConfig(dataDir, ServerConfig.DEFAULT_BIND, port);
         FaucetServer server;

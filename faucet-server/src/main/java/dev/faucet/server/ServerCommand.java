@@ -79,10 +79,7 @@ final class ServerCommand implements Callable<Integer> {
 
     /** The command line and the config file; the file's tokens decide whether a non-loopback --bind is allowed. */
     private ServerConfig config() {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "Invalid --port: " + port + " is not a TCP port (0 to"
-                    + " 65535; 0 picks a free one)");
-        }
+        checkPort(spec, port);
         ServerConfig base = new ServerConfig(dataDir, ServerConfig.DEFAULT_BIND, port);
         if (configFile != null) {
             base = ServerConfigFile.apply(configFile, base, System::getenv);
@@ -91,6 +88,14 @@ final class ServerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pipelines: " + pipelinesDir + " is not a directory");
         }
         return base.withBind(bind).withPipelines(pipelinesDir);
+    }
+
+    /** Refuses a {@code --port} that is no TCP port (for {@code server} and {@code demo}). */
+    static void checkPort(CommandSpec spec, int port) {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "Invalid --port: " + port + " is not a TCP port (0 to"
+                    + " 65535; 0 picks a free one)");
+        }
     }
 
     /** A failure to start, in one line for the person who typed the command. */
