@@ -85,6 +85,22 @@ public record Pipeline(String name, List<String> inputs, Guarantee guarantee, Ev
                 .toList();
     }
 
+    /** A sink's name: the one given, or its step's id ({@code sink#4}). It keys the sink's stored positions. */
+    public static String sinkName(int index, Step.Deliver step) {
+        return step.name() != null ? step.name() : stepId(index, step);
+    }
+
+    /** The sinks of the pipeline by step index. */
+    public Map<Integer, Step.Deliver> sinks() {
+        Map<Integer, Step.Deliver> out = new LinkedHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Step.Deliver d) {
+                out.put(i, d);
+            }
+        }
+        return out;
+    }
+
     /** A step's name in status, metrics and dead letters: its kind and 1-based position, e.g. {@code filter#2}. */
     public static String stepId(int index, Step step) {
         return step.kind() + "#" + (index + 1);
@@ -123,7 +139,7 @@ public record Pipeline(String name, List<String> inputs, Guarantee guarantee, Ev
                     }
                 }
             }
-            if (s instanceof Step.To) {
+            if (s instanceof Step.To || s instanceof Step.Deliver) {
                 writes = true;
             }
             for (String topic : topicsOf(s)) {
@@ -137,7 +153,14 @@ public record Pipeline(String name, List<String> inputs, Guarantee guarantee, Ev
             }
         }
         if (!steps.isEmpty() && !writes) {
-            p.add(unplaced("steps", "the pipeline writes nowhere: end it with 'to' or 'route'"));
+            p.add(unplaced("steps", "the pipeline writes nowhere: end it with 'to', 'route' or 'sink'"));
+        }
+        java.util.Set<String> sinkNames = new java.util.HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Step.Deliver d && !sinkNames.add(sinkName(i, d))) {
+                p.add(unplaced("steps[" + i + "].sink.name", "another sink of this pipeline is also named '"
+                        + sinkName(i, d) + "'; a sink's name keys its stored positions, so each must be unique"));
+            }
         }
         if (errors.deadLetter() != null && inputs.contains(errors.deadLetter())) {
             p.add(unplaced("errors.deadLetter", "the dead-letter topic cannot be an input of the pipeline"));
@@ -244,6 +267,11 @@ public record Pipeline(String name, List<String> inputs, Guarantee guarantee, Ev
 
         public Builder to(String topic) {
             return step(new Step.To(topic));
+        }
+
+        /** A sink of {@code type} ({@code postgres}, {@code webhook}) with its settings (durations in ms). */
+        public Builder sink(String type, com.fasterxml.jackson.databind.node.ObjectNode settings) {
+            return step(new Step.Deliver(null, type, settings));
         }
 
         public Builder route(java.util.function.Consumer<Routes> branches) {

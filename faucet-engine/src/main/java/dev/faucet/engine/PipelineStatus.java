@@ -13,13 +13,14 @@ import java.util.List;
 public record PipelineStatus(String name, String version, Guarantee guarantee, State state, String failure,
         Instant deployedAt, List<String> inputs, List<String> outputs, String deadLetterTopic, boolean ready,
         List<StepStats> steps, List<PartitionLag> partitions, Latency latency, long recordsIn, long recordsOut,
-        long deadLettered) {
+        long deadLettered, List<SinkStats> sinks) {
 
     public PipelineStatus {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         steps = List.copyOf(steps);
         partitions = List.copyOf(partitions);
+        sinks = List.copyOf(sinks);
     }
 
     /** The sum of the records behind over every input partition. */
@@ -55,5 +56,35 @@ public record PipelineStatus(String name, String version, Guarantee guarantee, S
     /** End-to-end latency (ingest timestamp to committed output), in milliseconds, since start. */
     public record Latency(long count, double p50, double p99, double p999, double max) {
         public static final Latency NONE = new Latency(0, 0, 0, 0, 0);
+    }
+
+    /** What a sink partition is doing. */
+    public enum SinkState {
+        /** Delivering, or waiting for records. */
+        DELIVERING,
+        /** The last attempt failed; trying again after a backoff. */
+        RETRYING,
+        /** Failed attempts in a row opened the circuit breaker: delivery holds until the pause ends. */
+        BREAKER_OPEN
+    }
+
+    /**
+     * One sink of the pipeline: its counts since start, and per partition of its queue what it is doing, how far
+     * behind it is ({@code queued}: records committed by the pipeline and not yet delivered) and its last error.
+     */
+    public record SinkStats(String name, String type, long delivered, long deadLettered, long retries,
+            long breakerOpenings, List<SinkPartition> partitions) {
+        public SinkStats {
+            partitions = List.copyOf(partitions);
+        }
+
+        /** The worst state over the partitions. */
+        public SinkState state() {
+            return partitions.stream().map(SinkPartition::state).max(Enum::compareTo).orElse(SinkState.DELIVERING);
+        }
+    }
+
+    /** One partition of a sink's queue. */
+    public record SinkPartition(int partition, SinkState state, long position, long end, long queued, String error) {
     }
 }

@@ -157,4 +157,28 @@ public sealed interface Step {
             return "to";
         }
     }
+
+    /**
+     * Delivers the record to an external system ({@code type}: {@code postgres}, {@code webhook}) and passes it on
+     * to the next step, if any. The record is queued in the pipeline's commit (an internal topic) and delivered from
+     * there by the sink's own tasks, so a slow or failing target holds back only its own delivery.
+     *
+     * @param name the sink's name in the pipeline, or null for {@code sink#N} after its step
+     * @param settings the sink's settings, checked against its type's shape (durations in milliseconds)
+     */
+    record Deliver(String name, String type, com.fasterxml.jackson.databind.node.ObjectNode settings) implements Step {
+        public Deliver {
+            Objects.requireNonNull(type, "type");
+            settings = settings.deepCopy();
+        }
+
+        @Override
+        public String kind() {
+            return "sink";
+        }
+
+        public SinkConfig config() {
+            return new SinkConfig(type, settings);
+        }
+    }
 }

@@ -69,8 +69,8 @@ class PipelineYamlErrorsTest {
         assertProblem(step("aggregate: { key: customerId }"), 4, "steps[0].aggregate",
                 "the aggregate step is planned", "does not run it yet");
         assertProblem(step("join: { with: x }"), 4, "steps[0].join", "does not run it yet");
-        assertProblem(step("sink: { webhook: { url: \"https://x\" } }"), 4, "steps[0].sink", "does not run it yet",
-                "write to a topic");
+        assertProblem(step("sink: { kafka: { topic: x } }"), 4, "steps[0].sink.kafka", "the kafka sink",
+                "does not run it yet");
         assertProblem(step("enrich: { from: { jdbc: { url: \"jdbc:x\" } }, key: id, into: c }"), 4,
                 "steps[0].enrich.from", "enriching from a database ({jdbc: …}) is planned", "compacted topic");
         assertProblem(step("enrich: { from: c, key: id, into: c, cache: { size: 10 } }"), 4, "steps[0].enrich.cache",

@@ -78,7 +78,7 @@ class PipelineYamlSchemaTest {
         JsonNode steps = schema.at("/$defs/step/properties");
 
         assertThat(steps.properties()).extracting(Map.Entry::getKey).containsExactly("validate", "filter", "set",
-                "map", "drop", "enrich", "route", "key", "dedupe", "to");
+                "map", "drop", "enrich", "route", "key", "dedupe", "to", "sink");
         assertThat(steps.at("/enrich/properties/onMissing/enum").toString())
                 .isEqualTo("[\"dead-letter\",\"skip\",\"keep\"]");
         assertThat(steps.at("/enrich/properties/onMissing/default").asText()).isEqualTo("dead-letter");

@@ -112,6 +112,7 @@ class HealthRoutesTest {
 
     private static PipelineStatus pipeline(String name, PipelineStatus.State state, boolean ready) {
         return new PipelineStatus(name, "v1", Guarantee.EXACTLY_ONCE, state, null, Instant.EPOCH, List.of("in"),
-                List.of("out"), name + ".dlq", ready, List.of(), List.of(), PipelineStatus.Latency.NONE, 0, 0, 0);
+                List.of("out"), name + ".dlq", ready, List.of(), List.of(), PipelineStatus.Latency.NONE, 0, 0, 0,
+                List.of());
     }
 }

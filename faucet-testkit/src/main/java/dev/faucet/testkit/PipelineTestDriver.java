@@ -152,7 +152,9 @@ public final class PipelineTestDriver implements AutoCloseable {
                 return;
             }
             Map<String, Long> ends = ends();
-            if (s.ready() && s.lagRecords() == 0 && ends.equals(lastEnds)) {
+            boolean delivered = s.sinks().stream().allMatch(k -> k.partitions().stream().allMatch(p -> p.queued()
+                    == 0));
+            if (s.ready() && s.lagRecords() == 0 && delivered && ends.equals(lastEnds)) {
                 if (++stable >= 3) {
                     return;
                 }

@@ -77,6 +77,7 @@ final class CompiledPipeline {
             }
             case Step.Drop d -> d.fields();
             case Step.To t -> t.topic();
+            case Step.Deliver d -> Stage.sinkTopic(pipeline.name(), i);
         };
     }
 
@@ -129,6 +130,13 @@ final class CompiledPipeline {
                 return true;
             };
             case Step.Route route -> route(route, (List<Expression>) c);
+            case Step.Deliver d -> {
+                int batch = (int) d.config().number("batch", 1);
+                yield (r, fx) -> {
+                    fx.deliver((String) c, batch, r);
+                    return true;
+                };
+            }
         };
     }
 

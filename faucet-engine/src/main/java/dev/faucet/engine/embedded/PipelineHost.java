@@ -73,6 +73,7 @@ public final class PipelineHost implements AutoCloseable {
      */
     private final Object registry = new Object();
     private volatile boolean closed;
+    private final Map<String, dev.faucet.engine.SinkProvider> sinkProviders = new java.util.TreeMap<>();
 
     private PipelineHost(Log log, LogConfig config, MeterRegistry meters) {
         this.log = log;
@@ -85,6 +86,19 @@ public final class PipelineHost implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(threads, r -> daemon(r, "faucet-pipeline-" + n.incrementAndGet()));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "faucet-pipeline-ticker"));
+        for (dev.faucet.engine.SinkProvider sp : java.util.ServiceLoader.load(dev.faucet.engine.SinkProvider.class)) {
+            sinkProviders.putIfAbsent(sp.type(), sp);
+        }
+    }
+
+    /** The provider of a sink type; deploy checked that there is one. */
+    dev.faucet.engine.SinkProvider sinkProvider(String type) {
+        dev.faucet.engine.SinkProvider sp = sinkProviders.get(type);
+        if (sp == null) {
+            throw new IllegalStateException("no sink of type '" + type + "' is installed (installed: "
+                    + sinkProviders.keySet() + ")");
+        }
+        return sp;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -192,7 +206,7 @@ public final class PipelineHost implements AutoCloseable {
             prepareTopics(p);
             if (old != null) {
                 old.stop(STOP_TIMEOUT_MS);
-                old.metrics.close(); // before the new ones register: Micrometer would hand back the old meters
+                old.closeMetrics(); // before the new ones register: Micrometer would hand back the old meters
             }
             Instant now = Instant.ofEpochMilli(clock.millis());
             RunningPipeline next = new RunningPipeline(this, p, compiled, PipelineStatus.State.RUNNING, null, now);
@@ -287,12 +301,22 @@ public final class PipelineHost implements AutoCloseable {
         if (!positions(old, Step.Dedupe.class).equals(positions(next, Step.Dedupe.class))) {
             changes.add("its dedupe steps move (their state is kept per step)");
         }
+        if (!sinkIdentities(old).equals(sinkIdentities(next))) {
+            changes.add("its sink steps move, change type or name (records waiting in a sink's queue, and the"
+                    + " positions it stores, belong to its step)");
+        }
         if (!changes.isEmpty()) {
             throw new InvalidPipelineException(List.of(next.problem("steps", "this update cannot take over from the"
                     + " running version " + old.version() + ": " + String.join("; ", changes) + ". Delete the"
                     + " pipeline and deploy it again (it then starts from the beginning of its inputs), or deploy"
                     + " it under another name")));
         }
+    }
+
+    private static List<String> sinkIdentities(Pipeline p) {
+        List<String> out = new ArrayList<>();
+        p.sinks().forEach((i, d) -> out.add(i + ":" + d.type() + ":" + Pipeline.sinkName(i, d)));
+        return out;
     }
 
     private static List<Integer> positions(Pipeline p, Class<? extends Step> kind) {
@@ -309,13 +333,16 @@ public final class PipelineHost implements AutoCloseable {
         synchronized (lifecycle) {
             RunningPipeline rp = existing(name);
             rp.stop(STOP_TIMEOUT_MS);
-            rp.metrics.close();
+            rp.closeMetrics();
             // Internal topics and snapshots first, the registry tombstone last: a crash in between leaves the
             // pipeline deployed (delete it again), never a registry without it but its old state still there.
             for (Stage st : rp.stages) {
                 if (st.repartitionTopic() != null) {
                     deleteQuietly(st.repartitionTopic());
                 }
+            }
+            for (int i : rp.pipeline.sinks().keySet()) {
+                deleteQuietly(Stage.sinkTopic(name, i));
             }
             for (int i = 0; i < rp.pipeline.steps().size(); i++) {
                 if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
@@ -362,6 +389,9 @@ public final class PipelineHost implements AutoCloseable {
     public void signal(String topic) {
         for (RunningPipeline rp : pipelines.values()) {
             rp.wake(topic);
+            if (topic.startsWith("__faucet.sink.")) {
+                rp.wakeSinks(topic);
+            }
         }
     }
 
@@ -389,6 +419,8 @@ public final class PipelineHost implements AutoCloseable {
             String at = "steps[" + i + "]." + s.kind();
             if (s instanceof Step.Enrich e) {
                 missing(p, e.from(), at + ".from", "table", problems);
+            } else if (s instanceof Step.Deliver d) {
+                checkSink(p, i, d, problems);
             } else if (s instanceof Step.To t) {
                 missing(p, t.topic(), at, "output", problems);
             } else if (s instanceof Step.Route r) {
@@ -402,6 +434,19 @@ public final class PipelineHost implements AutoCloseable {
             throw new InvalidPipelineException(problems);
         }
         return compiled;
+    }
+
+    private void checkSink(Pipeline p, int i, Step.Deliver d, List<InvalidPipelineException.Problem> problems) {
+        String at = "steps[" + i + "].sink." + d.type();
+        dev.faucet.engine.SinkProvider sp = sinkProviders.get(d.type());
+        if (sp == null) {
+            problems.add(p.problem(at, "no sink of type '" + d.type() + "' is installed in this server (installed: "
+                    + String.join(", ", sinkProviders.keySet()) + ")"));
+            return;
+        }
+        for (dev.faucet.engine.SinkProvider.Problem sp2 : sp.check(d.config(), p.guarantee())) {
+            problems.add(p.problem(sp2.setting().isEmpty() ? at : at + "." + sp2.setting(), sp2.message()));
+        }
     }
 
     private void missing(Pipeline p, String topic, String at, String what, List<InvalidPipelineException.Problem> out) {
@@ -434,6 +479,11 @@ public final class PipelineHost implements AutoCloseable {
                         .orElse(1);
             }
             for (int i = s.from(); i < s.to(); i++) {
+                if (p.steps().get(i) instanceof Step.Deliver) {
+                    // Released by the sink as it delivers (Log.releaseBefore), like a repartition topic.
+                    createIfMissing(TopicConfig.of(Stage.sinkTopic(p.name(), i), tasks).withSegments(16L << 20,
+                            java.time.Duration.ofMinutes(10)), true);
+                }
                 if (p.steps().get(i) instanceof Step.Dedupe) {
                     if (log.topic(Stage.changelogTopic(p.name(), i)).isEmpty()) {
                         deleteSnapshots(Stage.changelogTopic(p.name(), i)); // left by a deleted pipeline
@@ -596,7 +646,7 @@ public final class PipelineHost implements AutoCloseable {
                 } catch (IllegalStateException e) {
                     LOG.warn("closing: {}", e.getMessage());
                 }
-                rp.metrics.close();
+                rp.closeMetrics();
             }
             workers.shutdown();
             try {

@@ -62,6 +62,10 @@ final class PlanCodec {
                         .put("onMissing", en.onMissing().name());
                 case Step.Dedupe d -> so.put("key", d.key()).put("withinMs", d.within().toMillis());
                 case Step.To t -> so.put("topic", t.topic());
+                case Step.Deliver d -> {
+                    so.put("name", d.name()).put("type", d.type());
+                    so.set("settings", d.settings());
+                }
                 case Step.Route r -> {
                     ArrayNode b = so.putArray("branches");
                     r.branches().forEach(br -> b.addObject().put("when", br.when()).put("to", br.to()));
@@ -110,6 +114,7 @@ final class PlanCodec {
                     OnMissing.valueOf(s.get("onMissing").asText()));
             case "dedupe" -> new Step.Dedupe(s.get("key").asText(), Duration.ofMillis(s.get("withinMs").asLong()));
             case "to" -> new Step.To(s.get("topic").asText());
+            case "sink" -> new Step.Deliver(text(s, "name"), s.get("type").asText(), (ObjectNode) s.get("settings"));
             case "route" -> {
                 List<Step.Route.Branch> b = new ArrayList<>();
                 s.get("branches").forEach(n -> b.add(new Step.Route.Branch(text(n, "when"), n.get("to").asText())));

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 final class RunningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RunningPipeline.class);
     private static final long IN_FLIGHT_TIMEOUT_MS = 60_000;
+    /** Most records a sink may have queued and not delivered before its pipeline stops reading. */
+    static final long MAX_QUEUED = Long.getLong("faucet.sink.maxQueued", 100_000);
 
     final PipelineHost host;
     final Pipeline pipeline;
@@ -29,6 +31,8 @@ final class RunningPipeline {
     final PipelineMetrics metrics;
     final Instant deployedAt;
     private final List<Task> tasks = new CopyOnWriteArrayList<>();
+    private final List<SinkTask> sinkTasks = new CopyOnWriteArrayList<>();
+    private final Map<Integer, SinkMetrics> sinkMetrics = new java.util.LinkedHashMap<>();
     private final List<Table> tables = new ArrayList<>();
     private volatile PipelineStatus.State state;
     private volatile String failure;
@@ -41,6 +45,8 @@ final class RunningPipeline {
         this.compiled = compiled;
         this.stages = Stage.of(pipeline);
         this.metrics = new PipelineMetrics(pipeline, host.meters);
+        pipeline.sinks().forEach((i, d) -> sinkMetrics.put(i, new SinkMetrics(pipeline.name(), Pipeline.sinkName(i, d),
+                d.type(), host.meters)));
         for (Stage stage : stages) {
             for (String topic : stage.inputs()) {
                 host.log.topic(topic).ifPresent(info -> info.partitions().forEach(p -> metrics.lag(topic,
@@ -85,18 +91,66 @@ final class RunningPipeline {
                         }
                     }
                     List<StepRun> runs = compiled.runs(stage.from(), stage.to(), host::table, states::get);
-                    tasks.add(new Task(this, stage, topic, p, start, runs, List.copyOf(states.values())));
+                    tasks.add(new Task(this, stage, topic, p, start, new Task.Work(runs,
+                            List.copyOf(states.values())), taskIndex));
+                }
+            }
+            for (int i = stage.from(); i < stage.to(); i++) {
+                if (pipeline.steps().get(i) instanceof Step.Deliver d) {
+                    for (int p = 0; p < index; p++) {
+                        sinkTasks.add(new SinkTask(this, i, d, Stage.sinkTopic(pipeline.name(), i), p,
+                                host.sinkProvider(d.type()).create(d.config()), sinkMetrics.get(i)));
+                    }
                 }
             }
         }
         started = true;
         tasks.forEach(Task::wake);
+        sinkTasks.forEach(SinkTask::start);
+    }
+
+    /** Whether sinks may deliver: the pipeline runs (a paused or failed pipeline holds its sinks too). */
+    boolean canDeliver() {
+        return state == PipelineStatus.State.RUNNING && started;
+    }
+
+    /**
+     * Whether a task of {@code stage} (its partition {@code index} of the stage's sink queues) must wait because a
+     * sink of the stage has {@link #MAX_QUEUED} or more records queued and not delivered: a slow sink holds back
+     * its pipeline's reading, and so its input's backlog, instead of filling the disk.
+     */
+    boolean sinkQueueFull(Stage stage, int index) {
+        for (SinkTask s : sinkTasks) {
+            if (s.partition == index && s.step >= stage.from() && s.step < stage.to()) {
+                long pos = s.position();
+                long end = host.log.topic(s.topic).map(t -> t.partitions().get(index).endOffset()).orElse(0L);
+                if (pos < 0 || end - pos >= MAX_QUEUED) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A sink delivered and committed: the tasks that waited for room in its queue may go on. */
+    void sinkAdvanced(SinkTask s) {
+        for (Task t : tasks) {
+            if (t.stage.from() <= s.step && s.step < t.stage.to()) {
+                t.wake();
+            }
+        }
+    }
+
+    void closeMetrics() {
+        metrics.close();
+        sinkMetrics.values().forEach(SinkMetrics::close);
     }
 
     /** Stops the tasks and waits (up to the timeout) for their in-flight commits. */
     void stop(long timeoutMs) {
         started = false;
         tasks.forEach(Task::stop);
+        sinkTasks.forEach(SinkTask::stop);
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (tasks.stream().anyMatch(Task::active) && System.currentTimeMillis() < deadline) {
             try {
@@ -130,6 +184,14 @@ final class RunningPipeline {
             }
         }
         tasks.clear();
+        for (SinkTask s : sinkTasks) {
+            if (!s.join(Math.max(1, deadline - System.currentTimeMillis()))) {
+                LOG.warn("pipeline '{}': sink '{}' (partition {}) did not stop within {} ms; its attempt in progress"
+                        + " may still land, and its successor delivers from the last committed position",
+                        pipeline.name(), s.name, s.partition, timeoutMs);
+            }
+        }
+        sinkTasks.clear();
     }
 
     void pausedOrFailed(PipelineStatus.State s, String why) {
@@ -165,6 +227,14 @@ final class RunningPipeline {
         tasks.forEach(Task::wake);
     }
 
+    void wakeSinks(String topic) {
+        for (SinkTask s : sinkTasks) {
+            if (s.topic.equals(topic)) {
+                s.wake();
+            }
+        }
+    }
+
     /** A task failed in a way no retry fixes (a commit refused or failed): the pipeline stops, with the reason. */
     void fail(Task task, String why, Throwable cause) {
         if (state == PipelineStatus.State.FAILED) {
@@ -174,6 +244,7 @@ final class RunningPipeline {
         state = PipelineStatus.State.FAILED;
         failure = why;
         tasks.forEach(Task::stop);
+        sinkTasks.forEach(SinkTask::stop);
         host.persistAsync(this);
     }
 
@@ -227,6 +298,27 @@ final class RunningPipeline {
         return new PipelineStatus(pipeline.name(), pipeline.version(), pipeline.guarantee(), state, failure,
                 deployedAt, pipeline.inputs(), pipeline.outputTopics(), pipeline.deadLetterTopic(), ready,
                 metrics.stepStats(pipeline), lags, metrics.latency(), metrics.in.sum(), metrics.out.sum(),
-                metrics.deadLettered.sum());
+                metrics.deadLettered.sum(), sinkStats());
+    }
+
+    private List<PipelineStatus.SinkStats> sinkStats() {
+        List<PipelineStatus.SinkStats> out = new ArrayList<>();
+        pipeline.sinks().forEach((i, d) -> {
+            List<PipelineStatus.SinkPartition> parts = new ArrayList<>();
+            for (SinkTask s : sinkTasks) {
+                if (s.step == i) {
+                    long end = host.log.topic(s.topic).map(t -> t.partitions().get(s.partition).endOffset())
+                            .orElse(0L);
+                    long pos = s.position() < 0 ? host.log.committedOffset(pipeline.group(), s.topic, s.partition)
+                            .orElse(0L) : s.position();
+                    parts.add(new PipelineStatus.SinkPartition(s.partition, s.state(), pos, end, Math.max(0,
+                            end - pos), s.error()));
+                }
+            }
+            SinkMetrics m = sinkMetrics.get(i);
+            out.add(new PipelineStatus.SinkStats(Pipeline.sinkName(i, d), d.type(), m.delivered.sum(),
+                    m.deadLettered.sum(), m.retries.sum(), m.breakerOpenings.sum(), parts));
+        });
+        return out;
     }
 }

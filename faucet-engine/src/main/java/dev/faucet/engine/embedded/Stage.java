@@ -36,6 +36,11 @@ record Stage(int index, int from, int to, List<String> inputs, String repartitio
         return "__faucet.repartition." + pipeline + "." + stage;
     }
 
+    /** The queue of a pipeline's sink step: what the step committed and its sink has not yet delivered. */
+    static String sinkTopic(String pipeline, int step) {
+        return "__faucet.sink." + pipeline + "." + step;
+    }
+
     static String changelogTopic(String pipeline, int step) {
         return "__faucet.state." + pipeline + "." + step;
     }

@@ -16,6 +16,9 @@ interface StepRun {
         /** The record leaves this stage for the next one, keyed by {@code r.key}. */
         void repartition(Rec r);
 
+        /** The record joins a sink's queue (its batches marked every {@code batch} records when more than 1). */
+        void deliver(String queue, int batch, Rec r);
+
         void drop(String reason);
 
         /** A state change to apply once the record is done; {@code value} null removes the key. */

@@ -42,11 +42,14 @@ final class Task implements Runnable {
     static final String H_PIPELINE = "faucet-pipeline";
     static final String H_VERSION = "faucet-pipeline-version";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Header BATCH_END = Header.of(SinkTask.H_BATCH_END, "1");
 
     final RunningPipeline owner;
     final Stage stage;
     final String topic;
     final int partition;
+    /** The task's place among its stage's input partitions: its partition of the stage's state and sink queues. */
+    final int index;
     private final List<StepRun> runs;
     private final List<DedupeState> states;
     private long position;
@@ -76,9 +79,15 @@ final class Task implements Runnable {
     private long counted;
     private long stepInput;
 
-    Task(RunningPipeline owner, Stage stage, String topic, int partition, long position, List<StepRun> runs,
-            List<DedupeState> states) {
+    /** A task's compiled steps and the keyed states they use. */
+    record Work(List<StepRun> runs, List<DedupeState> states) {
+    }
+
+    Task(RunningPipeline owner, Stage stage, String topic, int partition, long position, Work work, int index) {
+        List<StepRun> runs = work.runs();
+        List<DedupeState> states = work.states();
         this.owner = owner;
+        this.index = index;
         this.stage = stage;
         this.topic = topic;
         this.partition = partition;
@@ -136,7 +145,8 @@ final class Task implements Runnable {
             if (!stopped && inFlight.get() == 0) {
                 snapshotStates(SNAPSHOT_EVERY);
             }
-            if (!stopped && inFlight.get() < MAX_IN_FLIGHT && owner.canProcess()) {
+            if (!stopped && inFlight.get() < MAX_IN_FLIGHT && owner.canProcess()
+                    && !owner.sinkQueueFull(stage, index)) {
                 more = runBatch();
             }
         } catch (RuntimeException e) {
@@ -459,7 +469,8 @@ final class Task implements Runnable {
         String group = owner.pipeline.group();
         Guarantee g = owner.pipeline.guarantee();
         Commit.Builder data = Commit.builder();
-        out.appends.forEach(data::append);
+        out.appends.forEach((t, records) -> data.append(t, out.batchEnds.containsKey(t) ? markBatches(records,
+                out.batchEnds.get(t)) : records));
         long[] timestamps = out.timestamps.toArray();
         inFlight.incrementAndGet();
         CompletableFuture<?> done;
@@ -486,6 +497,25 @@ final class Task implements Runnable {
         }
         List<String> touched = new ArrayList<>(out.appends.keySet());
         done.whenComplete((ok, failure) -> onCommitted(failure, next, out.outputs, timestamps, touched));
+    }
+
+    /**
+     * Marks where a sink's batches end: every {@code size} records and at the end of this commit. The marks are
+     * committed with the records, so a sink that delivers batches under one Idempotency-Key delivers the same
+     * batches after a crash.
+     */
+    private static List<NewRecord> markBatches(List<NewRecord> records, int size) {
+        List<NewRecord> out = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            NewRecord r = records.get(i);
+            if ((i + 1) % size == 0 || i == records.size() - 1) {
+                List<Header> h = new ArrayList<>(r.headers());
+                h.add(BATCH_END);
+                r = new NewRecord(r.key(), r.value(), h, r.timestampMs(), r.partition());
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** A commit's completion, on the log's acknowledgement thread: record it, wake the task; never block. */
@@ -533,6 +563,8 @@ final class Task implements Runnable {
     /** What one batch commits: appends per topic (outputs, dead letters, changelogs) and the records' timestamps. */
     static final class Batch {
         final Map<String, List<NewRecord>> appends = new LinkedHashMap<>();
+        /** Sink queues whose batches are marked, with their batch size. */
+        final Map<String, Integer> batchEnds = new java.util.HashMap<>(2);
         final LongList timestamps = new LongList();
         long bytes;
         long outputs;
@@ -593,6 +625,13 @@ final class Task implements Runnable {
         }
 
         @Override
+        public void deliver(String queue, int batch, Rec r) {
+            NewRecord rec = output(r);
+            pending.add(new Object[] {queue, new NewRecord(rec.key(), rec.value(), rec.headers(), rec.timestampMs(),
+                    index), batch});
+        }
+
+        @Override
         public void drop(String reason) {
             dropReason = reason;
         }
@@ -619,6 +658,9 @@ final class Task implements Runnable {
                     }
                 } else {
                     out.add((String) p[0], (NewRecord) p[1]);
+                    if (p.length > 2 && (Integer) p[2] > 1) {
+                        out.batchEnds.put((String) p[0], (Integer) p[2]);
+                    }
                     if (!((String) p[0]).startsWith("__faucet.")) {
                         out.outputs++;
                     }

@@ -62,7 +62,8 @@ public final class JsonSchemaWriter {
         return switch (shape) {
             case Shape.Text t -> textKind(t.kind());
             case Shape.Span s -> ref(s.positive() ? "positiveDuration" : "duration");
-            case Shape.Count c -> NODES.objectNode().put("type", "integer").put("minimum", 0);
+            case Shape.Count c -> NODES.objectNode().put("type", "integer").put("minimum", c.min());
+            case Shape.Flag f -> NODES.objectNode().put("type", "boolean");
             case Shape.Choice c -> choice(c.values());
             case Shape.Obj o -> obj(o);
             case Shape.MapOf m -> mapOf(m);
@@ -123,6 +124,8 @@ public final class JsonSchemaWriter {
             if (f.defaultValue() != null) {
                 if (f.shape() instanceof Shape.Count) {
                     p.put("default", Integer.parseInt(f.defaultValue()));
+                } else if (f.shape() instanceof Shape.Flag) {
+                    p.put("default", Boolean.parseBoolean(f.defaultValue()));
                 } else {
                     p.put("default", f.defaultValue());
                 }

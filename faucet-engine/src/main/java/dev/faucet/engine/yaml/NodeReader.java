@@ -49,7 +49,8 @@ final class NodeReader {
         return switch (shape) {
             case Text t -> text(node, t, path);
             case Span s -> span(node, s, path);
-            case Shape.Count c -> count(node, path);
+            case Shape.Count c -> count(node, c.min(), path);
+            case Shape.Flag f -> flag(node, path);
             case Choice c -> choice(node, c, path);
             case Obj o -> obj(node, o, path);
             case MapOf m -> mapOf(node, m, path);
@@ -162,7 +163,15 @@ final class NodeReader {
         return d;
     }
 
-    private Object count(Node node, String path) {
+    private Object flag(Node node, String path) {
+        if (node instanceof ScalarNode sc && Tag.BOOL.equals(sc.getTag())) {
+            return List.of("true", "yes", "on").contains(sc.getValue().toLowerCase(java.util.Locale.ROOT));
+        }
+        problem(node, path, "expected true or false, found " + kindOf(node));
+        return INVALID;
+    }
+
+    private Object count(Node node, int min, String path) {
         if (node instanceof ScalarNode sc && Tag.INT.equals(sc.getTag()) && sc.getValue().matches("[-+]?[0-9]+")) {
             long n;
             try {
@@ -170,8 +179,8 @@ final class NodeReader {
             } catch (NumberFormatException e) {
                 n = Long.MAX_VALUE;
             }
-            if (n < 0 || n > Integer.MAX_VALUE) {
-                problem(node, path, n < 0 ? "must be 0 or more" : sc.getValue() + " is too large");
+            if (n < min || n > Integer.MAX_VALUE) {
+                problem(node, path, n < min ? "must be " + min + " or more" : sc.getValue() + " is too large");
                 return INVALID;
             }
             return (int) n;
@@ -218,7 +227,7 @@ final class NodeReader {
         out.putAll(defaults(o, given));
         Shape.Violation broken = o.rule().apply(out);
         if (broken != null) {
-            String p = child(path, broken.field());
+            String p = broken.field().isEmpty() ? path : child(path, broken.field());
             problems.add(lines.getOrDefault(p, line(m)), p, broken.message());
             return INVALID;
         }
@@ -268,6 +277,7 @@ final class NodeReader {
         return switch (f.shape()) {
             case Span s -> Durations.parse(f.defaultValue());
             case Shape.Count c -> Integer.parseInt(f.defaultValue());
+            case Shape.Flag fl -> Boolean.parseBoolean(f.defaultValue());
             default -> f.defaultValue();
         };
     }

@@ -24,7 +24,7 @@ final class PipelineSpec {
     static final Text TOPIC = new Text(TextKind.TOPIC);
     static final Text FIELD = new Text(TextKind.FIELD);
 
-    private static final String NOT_YET = " is planned (DESIGN.md) but this version of Faucet does not run it yet";
+    static final String NOT_YET = " is planned (DESIGN.md) but this version of Faucet does not run it yet";
 
     static final List<StepSpec> STEPS = List.of(
             new StepSpec("validate", "Checks the record's value against a JSON Schema (draft 2020-12); a record that"
@@ -65,13 +65,16 @@ final class PipelineSpec {
                     "- dedupe: { key: orderId, within: 10m }",
                     v -> new Step.Dedupe(Values.str(v, "key"), Values.duration(v, "within"))),
             new StepSpec("to", "Writes the record to a topic and passes it on to the next step, if any.", TOPIC,
-                    "- to: orders-clean", v -> new Step.To((String) v)));
+                    "- to: orders-clean", v -> new Step.To((String) v)),
+            new StepSpec("sink", "Delivers the record to PostgreSQL or a webhook and passes it on to the next step,"
+                    + " if any. Delivery has its own retries, circuit breaker and positions (see Sinks).",
+                    SinkSpec.SHAPE, "- sink:\n    postgres: { url: \"jdbc:postgresql://127.0.0.1:5432/shop\", table:"
+                    + " orders, mode: upsert, key: [orderId] }", SinkSpec::build));
 
     /** Steps that DESIGN.md names and this version does not run, with what to tell a user who writes one. */
     static final Map<String, String> PLANNED_STEPS = Map.of(
             "aggregate", "the aggregate step" + NOT_YET,
-            "join", "the join step" + NOT_YET,
-            "sink", "the sink step (PostgreSQL, webhooks)" + NOT_YET + "; write to a topic with 'to' or 'route'");
+            "join", "the join step" + NOT_YET);
 
     static final Obj TIME = new Obj(List.of(
             FieldSpec.optional("field", FIELD, null, "The top-level field holding the event time (RFC 3339 text or"
@@ -101,7 +104,7 @@ final class PipelineSpec {
                     "exactly-once", "What the pipeline promises after a crash (see Delivery guarantees)."),
             FieldSpec.optional("time", TIME, null, "Where event time comes from."),
             FieldSpec.required("steps", new Shape.Steps(), "The steps, in order; at least one, and the last"
-                    + " writes somewhere (`to` or `route`)."),
+                    + " writes somewhere (`to`, `route` or `sink`)."),
             FieldSpec.optional("errors", ERRORS, null, "Retries and dead letters.")),
             Map.of("late", "'late' (the policy for records later than a window's grace)" + NOT_YET
                     + "; it comes with windowed aggregations"));

@@ -46,11 +46,23 @@ sealed interface Shape {
         }
     }
 
-    /** A whole number, 0 or more. */
-    record Count() implements Shape {
+    /** A whole number, {@code min} or more. */
+    record Count(int min) implements Shape {
+        Count() {
+            this(0);
+        }
+
         @Override
         public String describe() {
-            return "a whole number, 0 or more";
+            return "a whole number, " + min + " or more";
+        }
+    }
+
+    /** A YAML boolean: true or false. */
+    record Flag() implements Shape {
+        @Override
+        public String describe() {
+            return "true or false";
         }
     }
 

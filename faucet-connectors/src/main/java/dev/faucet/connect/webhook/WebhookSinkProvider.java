@@ -1,0 +1,96 @@
+package dev.faucet.connect.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faucet.engine.Guarantee;
+import dev.faucet.engine.Sink;
+import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.SinkProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code webhook} sink: POSTs to an HTTP endpoint. It accepts every guarantee, since its requests carry an
+ * {@code Idempotency-Key} that a receiver can use to apply a repeated delivery once. {@link #check} finds at deploy
+ * what would otherwise only fail once the pipeline runs: a URL that is not HTTP, an unset environment variable, a
+ * header the HTTP client refuses.
+ */
+public final class WebhookSinkProvider implements SinkProvider {
+
+    @Override
+    public String type() {
+        return "webhook";
+    }
+
+    @Override
+    public List<Problem> check(SinkConfig config, Guarantee guarantee) {
+        List<Problem> problems = new ArrayList<>();
+        checkUrl(config, problems);
+        checkVariables(config, "secret", problems);
+        if ("".equals(config.raw("secret"))) {
+            problems.add(new Problem("secret", "the secret is empty: set it, or remove it to send unsigned"
+                    + " requests"));
+        }
+        checkHeaders(config, problems);
+        atLeastOne(config, "concurrency", WebhookSettings.DEFAULT_CONCURRENCY, problems);
+        atLeastOne(config, "batch", 1, problems);
+        if (!config.duration("timeout", WebhookSettings.DEFAULT_TIMEOUT).isPositive()) {
+            problems.add(new Problem("timeout", "the timeout must be longer than 0"));
+        }
+        return problems;
+    }
+
+    @Override
+    public Sink create(SinkConfig config) {
+        return new WebhookSink(config);
+    }
+
+    private static void checkUrl(SinkConfig config, List<Problem> problems) {
+        String raw = config.raw("url");
+        if (raw == null) {
+            problems.add(new Problem("url", "the webhook needs a url: the endpoint to POST to"));
+            return;
+        }
+        int before = problems.size();
+        checkVariables(config, "url", problems);
+        if (problems.size() > before) {
+            return;  // the URL cannot be judged without its variables
+        }
+        try {
+            WebhookSettings.url(config.text("url"), raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem("url", e.getMessage()));
+        }
+    }
+
+    private static void checkVariables(SinkConfig config, String setting, List<Problem> problems) {
+        for (String variable : config.missingVariables(setting)) {
+            problems.add(new Problem(setting, "'" + setting + "' refers to the environment variable " + variable
+                    + ", which is not set"));
+        }
+    }
+
+    /** Each header as written must be sendable, and its value's variables set. */
+    private static void checkHeaders(SinkConfig config, List<Problem> problems) {
+        JsonNode headers = config.json().path("headers");
+        for (Map.Entry<String, JsonNode> h : headers.properties()) {
+            try {
+                WebhookSettings.checkHeader(h.getKey(), h.getValue().asText());
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem("headers." + h.getKey(), e.getMessage()));
+            }
+        }
+        try {
+            config.map("headers");
+        } catch (IllegalStateException e) {
+            problems.add(new Problem("headers", e.getMessage()));  // names the header and the variable
+        }
+    }
+
+    private static void atLeastOne(SinkConfig config, String setting, long otherwise, List<Problem> problems) {
+        long n = config.number(setting, otherwise);
+        if (n < 1) {
+            problems.add(new Problem(setting, "'" + setting + "' must be at least 1, not " + n));
+        }
+    }
+}
