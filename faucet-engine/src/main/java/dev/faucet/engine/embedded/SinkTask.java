@@ -64,7 +64,13 @@ final class SinkTask implements Runnable {
     private volatile Thread thread;
     private volatile String error;
     private volatile long breakerOpenUntil;
+    /** The next offset delivered and committed (status, backpressure); -1 before the sink is open. */
     private volatile long position = -1;
+    /** The next offset to read: ahead of {@link #position} while a position commit is in flight. */
+    private long readFrom;
+    /** The position commit in flight: at most one, so positions land in order and never go back. */
+    private java.util.concurrent.CompletableFuture<?> inFlight = java.util.concurrent.CompletableFuture
+            .completedFuture(null);
     private int failuresInRow;
 
     SinkTask(RunningPipeline owner, int step, Step.Deliver spec, String topic, int partition, Sink sink,
@@ -136,13 +142,14 @@ final class SinkTask implements Runnable {
                     idle(100);
                     continue;
                 }
-                List<LogRecord> batch = next();
-                if (batch.isEmpty()) {
+                List<LogRecord> read = next();
+                if (read.isEmpty()) {
                     idle(200);
                     continue;
                 }
-                deliver(batch);
+                deliverRead(read);
             }
+            awaitCommit();
         } catch (RuntimeException e) {
             owner.fail(null, "sink '" + name + "' (partition " + partition + ") failed unexpectedly: " + e, e);
         } finally {
@@ -174,6 +181,7 @@ final class SinkTask implements Runnable {
                 }
                 position = Math.max(start, owner.host.log.topic(topic).map(t -> t.partitions().get(partition)
                         .startOffset()).orElse(0L));
+                readFrom = position;
                 error = null;
                 succeeded();
                 return true;
@@ -195,28 +203,74 @@ final class SinkTask implements Runnable {
         return false;
     }
 
-    /** The next batch from the position: up to a marked batch end, or a whole read for a transactional sink. */
+    /** The next records from the read position: a whole read (at most the batch size for a transactional sink). */
     private List<LogRecord> next() {
-        int limit = !chunked || batchSize > 1 ? batchSize : READ_LIMIT;
-        List<LogRecord> read = owner.host.log.read(topic, partition, position, limit);
-        if (!chunked || batchSize == 1) {
-            return read;
-        }
-        for (int i = 0; i < read.size(); i++) {
-            if (header(read.get(i), H_BATCH_END) != null) {
-                return read.subList(0, i + 1);
-            }
-        }
-        // A commit's batch is visible whole, marker included; records without one were queued before the batch
-        // setting changed.
-        return read;
+        int limit = !chunked ? batchSize : Math.max(READ_LIMIT, batchSize);
+        return owner.host.log.read(topic, partition, readFrom, limit);
     }
 
-    private void deliver(List<LogRecord> batch) {
-        long next = batch.get(batch.size() - 1).offset() + 1;
-        if (owner.pipeline.guarantee() == Guarantee.AT_MOST_ONCE) {
+    /**
+     * Delivers one read: as one batch to a transactional sink, else batch by batch as the pipeline's commit marked
+     * them (or record by record, sent concurrently by the sink); then commits the position after the read, without
+     * waiting for it (the next read is delivered meanwhile; a crash before it lands delivers again, which an
+     * idempotent or transactional sink absorbs).
+     */
+    private void deliverRead(List<LogRecord> read) {
+        long next = read.get(read.size() - 1).offset() + 1;
+        boolean atMostOnce = owner.pipeline.guarantee() == Guarantee.AT_MOST_ONCE;
+        if (atMostOnce) {
+            awaitCommit();
             commitPosition(next, List.of());
+            awaitCommit();
         }
+        List<NewRecord> letters = new ArrayList<>();
+        for (List<LogRecord> batch : batches(read)) {
+            if (!deliver(batch, batch.get(batch.size() - 1).offset() + 1, letters)) {
+                return; // stopped before it was delivered: a successor starts at the committed position
+            }
+        }
+        readFrom = next;
+        if (!atMostOnce) {
+            awaitCommit();
+            commitPosition(next, letters);
+        } else if (!letters.isEmpty()) {
+            commitLetters(letters);
+        }
+    }
+
+    private List<List<LogRecord>> batches(List<LogRecord> read) {
+        if (!chunked || batchSize == 1) {
+            return List.of(read);
+        }
+        List<List<LogRecord>> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < read.size(); i++) {
+            // A commit's batch is visible whole, marker included; records without one were queued before the
+            // batch setting changed, and go in batches of the read's size.
+            if (header(read.get(i), H_BATCH_END) != null || i - from + 1 >= batchSize) {
+                out.add(read.subList(from, i + 1));
+                from = i + 1;
+            }
+        }
+        if (from < read.size()) {
+            out.add(read.subList(from, read.size()));
+        }
+        return out;
+    }
+
+    private void awaitCommit() {
+        try {
+            inFlight.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while committing a sink position", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("committing the position of sink '" + name + "' failed: " + e, e);
+        }
+    }
+
+    /** Delivers one batch with retries; rejected records join {@code letters}. False when stopped first. */
+    private boolean deliver(List<LogRecord> batch, long next, List<NewRecord> letters) {
         List<SinkRecord> remaining = new ArrayList<>(batch.size());
         Map<SinkRecord, LogRecord> raw = new java.util.IdentityHashMap<>();
         for (LogRecord lr : batch) {
@@ -225,7 +279,6 @@ final class SinkTask implements Runnable {
             raw.put(r, lr);
         }
         String id = batchId(remaining);
-        List<NewRecord> letters = new ArrayList<>();
         int attempts = 0;
         while (!remaining.isEmpty() && !stopped) {
             attempts++;
@@ -247,14 +300,7 @@ final class SinkTask implements Runnable {
                 failedAttempt(attempts, null);
             }
         }
-        if (stopped && !remaining.isEmpty()) {
-            return; // not delivered: a successor starts at the committed position
-        }
-        if (owner.pipeline.guarantee() != Guarantee.AT_MOST_ONCE) {
-            commitPosition(next, letters);
-        } else if (!letters.isEmpty()) {
-            commitLetters(letters);
-        }
+        return remaining.isEmpty();
     }
 
     /** What is left to try after a failed attempt; rejected records become dead letters. */
@@ -295,24 +341,24 @@ final class SinkTask implements Runnable {
         return records.size() == 1 ? first : first + "/" + records.size();
     }
 
+    /** Submits the position (and dead letters) as one log commit; {@link #awaitCommit} waits for it. */
     private void commitPosition(long next, List<NewRecord> letters) {
         Commit.Builder c = Commit.builder();
         if (!letters.isEmpty()) {
-            c.append(owner.pipeline.deadLetterTopic(), letters);
+            c.append(owner.pipeline.deadLetterTopic(), List.copyOf(letters));
         }
         c.offset(owner.pipeline.group(), topic, partition, next);
+        int lettered = letters.size();
         try {
-            owner.host.log.commitInternal(c.build()).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while committing a sink position", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | LogException e) {
+            inFlight = owner.host.log.commitInternal(c.build()).thenRun(() -> {
+                metrics.deadLettered.add(lettered);
+                position = next;
+                owner.host.log.releaseBefore(topic, partition, next);
+                owner.sinkAdvanced(this);
+            });
+        } catch (LogException e) {
             throw new IllegalStateException("committing the position of sink '" + name + "' failed: " + e, e);
         }
-        metrics.deadLettered.add(letters.size());
-        position = next;
-        owner.host.log.releaseBefore(topic, partition, next);
-        owner.sinkAdvanced(this);
     }
 
     private void commitLetters(List<NewRecord> letters) {
