@@ -31,6 +31,16 @@ public final class BenchMain {
             }
             return;
         }
+        if (args.length > 0 && args[0].equals("sinks")) {
+            try {
+                dev.faucet.bench.sink.SinkBench.run(List.of(args).subList(1, args.length));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println(dev.faucet.bench.sink.SinkBench.USAGE);
+                System.exit(2);
+            }
+            return;
+        }
         if (args.length > 0 && HttpBench.COMMANDS.contains(args[0])) {
             try {
                 HttpBench.run(args[0], List.of(args).subList(1, args.length));
