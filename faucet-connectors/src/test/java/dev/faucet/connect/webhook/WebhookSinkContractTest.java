@@ -31,10 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The sink contract against a real HTTP endpoint on loopback that behaves as a well-made idempotent receiver: it
@@ -86,13 +82,17 @@ class WebhookSinkContractTest extends SinkContract {
 
     /**
      * The same contract with {@code batch: 10}: one request, one key and a JSON array per batch. A batch is
-     * delivered or refused as a whole, so the contract's case of one refused record among delivered ones does not
-     * apply (whether the refused record shares a batch with good ones depends on how the pipeline's reads happened
-     * to group them): {@link #aRefusedBatchIsDeadLetteredWholeAndTheOthersAreDeliveredOnce} replaces it.
+     * delivered or refused as a whole, so the contract checks that each record is applied once or a dead letter
+     * ({@link SinkContract#refusesWholeBatches}); {@link #aRefusedBatchIsDeadLetteredWholeAndTheOthersAreDeliveredOnce}
+     * checks exactly which records share the refused batch.
      */
     @Nested
-    @ExtendWith(WholeBatches.class)
     class Batched extends SinkContract {
+        @Override
+        protected boolean refusesWholeBatches() {
+            return true;
+        }
+
         private Endpoint batches;
 
         @AfterEach
@@ -179,18 +179,6 @@ class WebhookSinkContractTest extends SinkContract {
             if (!want.equals(got)) {
                 throw new AssertionError(what + ": expected " + want + ", got " + got);
             }
-        }
-    }
-
-    /** Leaves out, for whole batches, the contract's case of one refused record among delivered ones. */
-    static final class WholeBatches implements ExecutionCondition {
-        @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return context.getTestMethod()
-                    .filter(m -> m.getName().equals("aRefusedRecordIsADeadLetterAndTheOthersAreDelivered"))
-                    .map(m -> ConditionEvaluationResult.disabled("with batch > 1 a refused record takes its whole"
-                            + " batch to the dead letters, and which records share its batch depends on timing"))
-                    .orElse(ConditionEvaluationResult.enabled("a case that applies to whole batches"));
         }
     }
 
