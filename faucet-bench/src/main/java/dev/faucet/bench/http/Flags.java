@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link #done()} then refuses whatever is left, so a misspelt option is an error instead of being ignored. Switches
  * (options without a value) are declared up front.
  */
-final class Flags {
+public final class Flags {
     private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -20,7 +20,7 @@ final class Flags {
         this.command = command;
     }
 
-    static Flags parse(String command, List<String> args, List<String> switches) {
+    public static Flags parse(String command, List<String> args, List<String> switches) {
         Flags f = new Flags(command);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -39,7 +39,7 @@ final class Flags {
         return f;
     }
 
-    String string(String name, String dflt) {
+    public String string(String name, String dflt) {
         String v = values.remove(name);
         return v == null ? dflt : v;
     }
@@ -48,7 +48,7 @@ final class Flags {
         return values.remove(name) != null;
     }
 
-    int integer(String name, int dflt) {
+    public int integer(String name, int dflt) {
         String v = values.remove(name);
         try {
             return v == null ? dflt : Integer.parseInt(v.trim());
@@ -74,7 +74,7 @@ final class Flags {
         return out;
     }
 
-    void done() {
+    public void done() {
         if (!values.isEmpty()) {
             throw new IllegalArgumentException(command + ": unknown options " + values.keySet());
         }

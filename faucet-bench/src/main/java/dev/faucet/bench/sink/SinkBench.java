@@ -3,6 +3,7 @@ package dev.faucet.bench.sink;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.faucet.bench.http.Flags;
 import dev.faucet.engine.EmbeddedRuntime;
 import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Pipeline;
@@ -61,29 +62,25 @@ public final class SinkBench {
     private final int repeat;
     private final Path root;
 
-    private SinkBench(Map<String, String> o) throws IOException {
-        records = Integer.parseInt(o.getOrDefault("records", "200000"));
-        partitions = Integer.parseInt(o.getOrDefault("partitions", "2"));
-        repeat = Integer.parseInt(o.getOrDefault("repeat", "3"));
+    private SinkBench(Flags o) throws IOException {
+        records = o.integer("records", 200_000);
+        partitions = o.integer("partitions", 2);
+        repeat = o.integer("repeat", 3);
+        o.done(); // before anything is made: a misspelt option is refused
         root = Files.createTempDirectory("faucet-bench-sinks");
     }
 
     public static void run(List<String> args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (!args.get(i).startsWith("--") || i + 1 >= args.size()) {
-                throw new IllegalArgumentException("bad option " + args.get(i));
-            }
-            o.put(args.get(i).substring(2), args.get(++i));
-        }
+        Flags o = Flags.parse("sinks", args, List.of());
+        String only = o.string("only", "all");
+        String pgUrl = o.string("pg-url", null);
         SinkBench b = new SinkBench(o);
-        String only = o.getOrDefault("only", "all");
         System.out.printf("faucet-bench sinks; %d CPUs; Java %s; %,d records of ~120 bytes in %d partitions%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), b.records,
                 b.partitions);
         try {
             if (!only.equals("webhook")) {
-                b.postgres(o.get("pg-url"));
+                b.postgres(pgUrl);
             }
             if (!only.equals("postgres")) {
                 b.webhook();

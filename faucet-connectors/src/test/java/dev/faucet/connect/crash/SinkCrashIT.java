@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -74,14 +76,14 @@ class SinkCrashIT {
             Process p = child(data, pgUrl, hookUrl, "publish", tmp.resolve("child-" + k + ".err"));
             List<String> lines = new ArrayList<>();
             Thread reader = Thread.ofPlatform().start(() -> read(p, lines));
-            long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (lines.stream().noneMatch(l -> l.startsWith("READY")) && System.nanoTime() < readyBy
-                    && p.isAlive()) {
-                Thread.sleep(10);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                synchronized (lines) {
+                    return !p.isAlive() || lines.stream().anyMatch(l -> l.startsWith("READY"));
+                }
+            });
             assertThat(p.isAlive()).as("kill %d: the child is running; stderr: %s", k, stderr(tmp.resolve("child-"
                     + k + ".err"))).isTrue();
-            Thread.sleep(delay);
+            Thread.sleep(delay); // the kill lands this long after READY: the point of the test, not a wait
             p.destroyForcibly();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("exit code after SIGKILL").isEqualTo(137);

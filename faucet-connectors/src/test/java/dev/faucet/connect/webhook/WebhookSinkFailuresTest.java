@@ -15,25 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Failed requests: which records the engine is told failed, and whether retrying them may help. */
-@Timeout(10)
-class WebhookSinkFailuresTest {
-    private Receiver receiver;
-
-    @BeforeEach
-    void start() throws Exception {
-        receiver = new Receiver();
-    }
-
-    @AfterEach
-    void stop() {
-        receiver.close();
-    }
+class WebhookSinkFailuresTest extends ReceiverTest {
 
     @Test
     void shouldNameEachFailedRecordWithWhetherRetryingMayHelp() throws Exception {

@@ -17,26 +17,11 @@ import dev.faucet.engine.SinkException;
 import dev.faucet.engine.SinkRecord;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** {@code batch} above 1 (one request for the engine's batch) and {@code ordered} (a key's records in turn). */
-@Timeout(10)
-class WebhookSinkModesTest {
+class WebhookSinkModesTest extends ReceiverTest {
     private static final String TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    private Receiver receiver;
-
-    @BeforeEach
-    void start() throws Exception {
-        receiver = new Receiver();
-    }
-
-    @AfterEach
-    void stop() {
-        receiver.close();
-    }
 
     @Test
     void shouldPostABatchAsOneJsonArrayUnderTheBatchIdentity() throws Exception {

@@ -25,26 +25,11 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Records delivered one request each: what each request carries, and how many run at once. */
-@Timeout(10)
-class WebhookSinkTest {
+class WebhookSinkTest extends ReceiverTest {
     private static final String TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    private Receiver receiver;
-
-    @BeforeEach
-    void start() throws Exception {
-        receiver = new Receiver();
-    }
-
-    @AfterEach
-    void stop() {
-        receiver.close();
-    }
 
     @Test
     void shouldPostEachValueUnderItsIdentitySignedAndWithItsTrace() throws Exception {

@@ -247,7 +247,7 @@ final class SinkTask implements Runnable {
         for (int i = 0; i < read.size(); i++) {
             // A commit's batch is visible whole, marker included; records without one were queued before the
             // batch setting changed, and go in batches of the read's size.
-            if (header(read.get(i), H_BATCH_END) != null || i - from + 1 >= batchSize) {
+            if (Task.header(read.get(i), H_BATCH_END) != null || i - from + 1 >= batchSize) {
                 out.add(read.subList(from, i + 1));
                 from = i + 1;
             }
@@ -259,13 +259,18 @@ final class SinkTask implements Runnable {
     }
 
     private void awaitCommit() {
+        await(inFlight, "committing the position");
+    }
+
+    /** Waits for a log commit of this sink; a commit that fails or hangs fails the pipeline (the log is broken). */
+    private void await(java.util.concurrent.Future<?> commit, String doing) {
         try {
-            inFlight.get(60, TimeUnit.SECONDS);
+            commit.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while committing a sink position", e);
+            throw new IllegalStateException("interrupted while " + doing + " of sink '" + name + "'", e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("committing the position of sink '" + name + "' failed: " + e, e);
+            throw new IllegalStateException(doing + " of sink '" + name + "' failed: " + e, e);
         }
     }
 
@@ -363,12 +368,9 @@ final class SinkTask implements Runnable {
 
     private void commitLetters(List<NewRecord> letters) {
         try {
-            owner.host.log.commitInternal(Commit.builder().append(owner.pipeline.deadLetterTopic(), letters).build())
-                    .get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing dead letters", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | LogException e) {
+            await(owner.host.log.commitInternal(Commit.builder().append(owner.pipeline.deadLetterTopic(), letters)
+                    .build()), "writing dead letters");
+        } catch (LogException e) {
             throw new IllegalStateException("writing dead letters of sink '" + name + "' failed: " + e, e);
         }
         metrics.deadLettered.add(letters.size());
@@ -376,21 +378,12 @@ final class SinkTask implements Runnable {
 
     private NewRecord letter(LogRecord queued, SinkRecord r, SinkException f, int attempts) {
         Task.Source src = new Task.Source(r.source().topic(), r.source().partition(), r.source().offset());
-        LogRecord original = original(src, queued);
+        LogRecord original = Task.original(owner.host.log, src, queued);
         byte[] value = DeadLetters.value(original, src, owner.pipeline.name(), new DeadLetters.Failure(
                 dev.faucet.engine.Pipeline.stepId(step, spec), new Outcome(f.type(), f.getMessage(), false),
                 attempts), owner.host.clock.millis(), owner.host.maxRecordBytes);
         return new NewRecord(original.key(), value, original.headers(), original.timestampMs(),
                 NewRecord.ANY_PARTITION);
-    }
-
-    private LogRecord original(Task.Source src, LogRecord fallback) {
-        try {
-            List<LogRecord> r = owner.host.log.read(src.topic(), src.partition(), src.offset(), 1);
-            return !r.isEmpty() && r.get(0).offset() == src.offset() ? r.get(0) : fallback;
-        } catch (LogException e) {
-            return fallback;
-        }
     }
 
     private SinkRecord record(LogRecord lr) {
@@ -411,15 +404,6 @@ final class SinkTask implements Runnable {
         }
         return new SinkRecord(partition, lr.offset(), source, lr.keyAsString(), lr.value(), headers,
                 lr.timestampMs());
-    }
-
-    private static String header(LogRecord lr, String name) {
-        for (Header h : lr.headers()) {
-            if (h.name().equals(name)) {
-                return h.valueAsString();
-            }
-        }
-        return null;
     }
 
     private void succeeded() {

@@ -7,6 +7,7 @@ import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Pipeline;
 import dev.faucet.log.Commit;
 import dev.faucet.log.Header;
+import dev.faucet.log.Log;
 import dev.faucet.log.LogException;
 import dev.faucet.log.LogRecord;
 import dev.faucet.log.NewRecord;
@@ -304,7 +305,7 @@ final class Task implements Runnable {
             return false;
         }
         // A later stage reads what an earlier stage wrote; the dead letter carries the record as it was published.
-        LogRecord original = stage.index() > 0 ? original(src, lr) : lr;
+        LogRecord original = stage.index() > 0 ? original(owner.host.log, src, lr) : lr;
         byte[] letter = DeadLetters.value(original, src, owner.pipeline.name(), new DeadLetters.Failure(step, outcome,
                 attempts), owner.host.clock.millis(), owner.host.maxRecordBytes);
         List<Header> headers = lineage(original.headers(), src);
@@ -315,9 +316,9 @@ final class Task implements Runnable {
     }
 
     /** The input record at {@code src}, or {@code fallback} when retention has removed it. */
-    private LogRecord original(Source src, LogRecord fallback) {
+    static LogRecord original(Log log, Source src, LogRecord fallback) {
         try {
-            List<LogRecord> r = owner.host.log.read(src.topic(), src.partition(), src.offset(), 1);
+            List<LogRecord> r = log.read(src.topic(), src.partition(), src.offset(), 1);
             return !r.isEmpty() && r.get(0).offset() == src.offset() ? r.get(0) : fallback;
         } catch (LogException e) {
             return fallback;
@@ -389,7 +390,7 @@ final class Task implements Runnable {
         return new Source(topic, partition, lr.offset());
     }
 
-    private static String header(LogRecord lr, String name) {
+    static String header(LogRecord lr, String name) {
         for (Header h : lr.headers()) {
             if (h.name().equals(name)) {
                 return h.valueAsString();
