@@ -11,5 +11,5 @@ package dev.faucet.engine;
  * @param config the sink's settings as written in the pipeline
  */
 public record SinkContext(String pipeline, String sink, String topic, int partition, Guarantee guarantee,
-        SinkConfig config) {
+        ConnectorConfig config) {
 }

@@ -15,12 +15,8 @@ public interface SinkProvider {
      * Problems with the settings, each with the setting it is about (a key of {@code config}, or "" for the
      * whole); empty when they are usable. Only what can be checked without connecting.
      */
-    List<Problem> check(SinkConfig config, Guarantee guarantee);
+    List<ConnectorConfig.Problem> check(ConnectorConfig config, Guarantee guarantee);
 
     /** A new, unopened sink. */
-    Sink create(SinkConfig config);
-
-    /** A problem with one setting. */
-    record Problem(String setting, String message) {
-    }
+    Sink create(ConnectorConfig config);
 }

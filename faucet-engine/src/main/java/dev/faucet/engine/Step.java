@@ -97,6 +97,43 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * Looks the record up in an external source ({@code type}: {@code jdbc}) by the string value of the CEL
+     * expression {@code key}, through a local cache of at most {@code cacheSize} keys kept for {@code cacheTtl}, and
+     * puts the row found into the field {@code into}. YAML writes it as {@code enrich} with {@code from: {jdbc: …}}.
+     */
+    record Lookup(String type, com.fasterxml.jackson.databind.node.ObjectNode settings, String key, String into,
+            OnMissing onMissing, Cache cache) implements Step {
+        public Lookup {
+            Objects.requireNonNull(type, "type");
+            settings = settings.deepCopy();
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(into, "into");
+            Objects.requireNonNull(onMissing, "onMissing");
+            Objects.requireNonNull(cache, "cache");
+        }
+
+        @Override
+        public String kind() {
+            return "enrich";
+        }
+
+        public ConnectorConfig config() {
+            return new ConnectorConfig(type, settings);
+        }
+
+        /** The lookup cache: at most {@code size} keys, each kept {@code ttl} (refreshed ahead after half of it). */
+        public record Cache(long size, Duration ttl) {
+            public static final Cache DEFAULT = new Cache(100_000, Duration.ofMinutes(5));
+
+            public Cache {
+                if (size < 1 || ttl.isNegative() || ttl.isZero()) {
+                    throw new IllegalArgumentException("a lookup cache needs a size of at least 1 and a positive ttl");
+                }
+            }
+        }
+    }
+
     /** Sends each record to the first branch whose condition holds; a branch without one is the default. */
     record Route(List<Branch> branches) implements Step {
         public Route {
@@ -177,8 +214,8 @@ public sealed interface Step {
             return "sink";
         }
 
-        public SinkConfig config() {
-            return new SinkConfig(type, settings);
+        public ConnectorConfig config() {
+            return new ConnectorConfig(type, settings);
         }
     }
 }

@@ -72,7 +72,10 @@ class PipelineYamlErrorsTest {
         assertProblem(step("sink: { kafka: { topic: x } }"), 4, "steps[0].sink.kafka", "the kafka sink",
                 "does not run it yet");
         assertProblem(step("enrich: { from: { jdbc: { url: \"jdbc:x\" } }, key: id, into: c }"), 4,
-                "steps[0].enrich.from", "enriching from a database ({jdbc: …}) is planned", "compacted topic");
+                "steps[0].enrich.from.jdbc.query", "missing 'query'");
+        assertProblem(problems("name: p\ninput: i\nsteps:\n  - enrich: { from: { http: { url: \"https://x\" } }, key: id,"
+                + " into: c }\n  - to: o\n").get(0), 4, "steps[0].enrich.from.http", "unknown key 'http'",
+                "(the keys here: jdbc)");
         assertProblem(step("enrich: { from: c, key: id, into: c, cache: { size: 10 } }"), 4, "steps[0].enrich.cache",
                 "'cache' belongs to enriching from a database");
         assertThat(step("aggregate: {}").message()).doesNotContain("unknown");

@@ -30,7 +30,7 @@ class SinkStepYamlTest {
         Step.Deliver d = (Step.Deliver) p.steps().get(0);
         assertThat(d.type()).isEqualTo("webhook");
         assertThat(Pipeline.sinkName(0, d)).isEqualTo("billing");
-        SinkConfig c = d.config();
+        ConnectorConfig c = d.config();
         assertThat(c.raw("url")).isEqualTo("https://billing.example/hooks");
         assertThat(c.duration("timeout", null)).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.number("concurrency", -1)).isEqualTo(8);
@@ -44,7 +44,7 @@ class SinkStepYamlTest {
 
     @Test
     void environmentVariablesAreTakenWhenTheSinkAsksAndAMissingOneIsNamed() {
-        SinkConfig c = new SinkConfig("webhook", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        ConnectorConfig c = new ConnectorConfig("webhook", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .objectNode().put("secret", "s-${A}-${B}"), name -> name.equals("A") ? "x" : null);
         assertThat(c.missingVariables("secret")).containsExactly("B");
         assertThatThrownBy(() -> c.text("secret")).hasMessageContaining("environment variable B");

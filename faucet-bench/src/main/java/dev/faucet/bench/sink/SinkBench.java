@@ -6,9 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.faucet.bench.http.Flags;
 import dev.faucet.engine.EmbeddedRuntime;
 import dev.faucet.engine.Guarantee;
+import dev.faucet.engine.OnMissing;
 import dev.faucet.engine.Pipeline;
 import dev.faucet.engine.PipelineStatus;
 import dev.faucet.engine.Publish;
+import dev.faucet.engine.Step;
 import dev.faucet.log.Header;
 import dev.faucet.log.NewRecord;
 import dev.faucet.log.TopicConfig;
@@ -53,8 +55,8 @@ import java.util.stream.Stream;
  * {@code --repeat} times interleaved with its baseline, and prints medians.
  */
 public final class SinkBench {
-    public static final String USAGE = "sinks [--records N] [--partitions P] [--repeat R] [--only postgres|webhook]"
-            + " [--pg-url JDBC_URL]";
+    public static final String USAGE = "sinks [--records N] [--partitions P] [--repeat R]"
+            + " [--only postgres|webhook|lookup] [--pg-url JDBC_URL]";
     private static final String TOPIC = "orders";
 
     private final int records;
@@ -79,11 +81,14 @@ public final class SinkBench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), b.records,
                 b.partitions);
         try {
-            if (!only.equals("webhook")) {
+            if (only.equals("all") || only.equals("postgres")) {
                 b.postgres(pgUrl);
             }
-            if (!only.equals("postgres")) {
+            if (only.equals("all") || only.equals("webhook")) {
                 b.webhook();
+            }
+            if (only.equals("all") || only.equals("lookup")) {
+                b.lookup(pgUrl);
             }
         } finally {
             try (Stream<Path> files = Files.walk(b.root)) {
@@ -225,6 +230,74 @@ public final class SinkBench {
         props.setProperty("user", "postgres");
         try (Connection c = DriverManager.getConnection(jdbc, props); Statement st = c.createStatement()) {
             st.execute(sql);
+        }
+    }
+
+    // ---- lookup ----
+
+    /**
+     * Enrichment from PostgreSQL through the lookup cache (1,000 customers, so 1,000 misses and then hits) against
+     * the same enrichment from a compacted topic's table, each draining the same backlog.
+     */
+    private void lookup(String url) throws Exception {
+        EmbeddedPostgres pg = url == null ? EmbeddedPostgres.builder().start() : null;
+        String jdbc = url != null ? url : "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+        try (EmbeddedRuntime rt = loaded("lookup")) {
+            sql(jdbc, "DROP TABLE IF EXISTS bench_customers; CREATE TABLE bench_customers (id text PRIMARY KEY, tier"
+                    + " text, rate numeric); INSERT INTO bench_customers SELECT 'c-' || g, 'gold', 0.2 FROM"
+                    + " generate_series(0, 999) g");
+            rt.createTopic(TopicConfig.of("customers", 1).withCompaction(true));
+            rt.createTopic(TopicConfig.of("enriched", partitions));
+            List<NewRecord> rows = new ArrayList<>();
+            for (int c = 0; c < 1000; c++) {
+                rows.add(new NewRecord(("c-" + c).getBytes(StandardCharsets.UTF_8), "{\"tier\":\"gold\",\"rate\":0.2}"
+                        .getBytes(StandardCharsets.UTF_8), List.<Header>of(), NewRecord.NO_TIMESTAMP,
+                        NewRecord.ANY_PARTITION));
+            }
+            rt.publish(new Publish("customers", rows, null, null)).join();
+            ObjectNode from = JsonNodeFactory.instance.objectNode().put("url", jdbc).put("user", "postgres")
+                    .put("query", "select tier, rate from bench_customers where id = ?");
+            Map<String, List<Double>> results = new LinkedHashMap<>();
+            for (int r = 0; r <= repeat; r++) {
+                double table = outputs(rt, Pipeline.from(TOPIC).enrich("customers", "customerId", "customer",
+                        OnMissing.DEAD_LETTER).to("enriched").build("table-" + r));
+                double db = outputs(rt, Pipeline.from(TOPIC).step(new Step.Lookup("jdbc", from, "customerId",
+                        "customer", OnMissing.DEAD_LETTER, Step.Lookup.Cache.DEFAULT)).to("enriched")
+                        .build("lookup-" + r));
+                if (r > 0) {
+                    results.computeIfAbsent("enrich from a compacted topic's table", k -> new ArrayList<>())
+                            .add(table);
+                    results.computeIfAbsent("enrich from PostgreSQL through the cache", k -> new ArrayList<>())
+                            .add(db);
+                }
+                System.out.printf("  [%s] enrich from a table %,10.0f events/s; from PostgreSQL, cached %,10.0f"
+                        + " events/s%n", r == 0 ? "warm-up" : "run " + r, table, db);
+            }
+            System.out.printf("%n| enrichment | events/s (median) | runs |%n|---|---:|---|%n");
+            results.forEach((k, v) -> System.out.printf("| %s | %,.0f | %s |%n", k, median(v), fmt(v)));
+            System.out.println();
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    /** Deploys {@code p} and answers the records per second until it has written them all. */
+    private double outputs(EmbeddedRuntime rt, Pipeline p) throws InterruptedException {
+        long t0 = System.nanoTime();
+        rt.deploy(p);
+        while (true) {
+            PipelineStatus s = rt.pipeline(p.name()).orElseThrow();
+            if (s.recordsOut() >= records && s.lagRecords() == 0) {
+                double secs = (System.nanoTime() - t0) / 1e9;
+                rt.delete(p.name());
+                return records / secs;
+            }
+            if (s.deadLettered() > 0 || System.nanoTime() - t0 > 600e9) {
+                throw new IllegalStateException("the pipeline did not finish: " + s);
+            }
+            Thread.sleep(5);
         }
     }
 

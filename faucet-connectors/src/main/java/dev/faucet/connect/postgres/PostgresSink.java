@@ -6,7 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.faucet.engine.Sink;
 import dev.faucet.engine.SinkBatch;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkContext;
 import dev.faucet.engine.SinkException;
 import dev.faucet.engine.SinkRecord;
@@ -42,12 +42,12 @@ final class PostgresSink implements Sink {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String OFFSETS = "faucet_sink_offsets";
 
-    private final SinkConfig config;
+    private final ConnectorConfig config;
     private HikariDataSource pool;
     private SinkContext ctx;
     private TableShape table;
 
-    PostgresSink(SinkConfig config) {
+    PostgresSink(ConnectorConfig config) {
         this.config = config;
     }
 

@@ -2,7 +2,7 @@ package dev.faucet.connect.postgres;
 
 import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Sink;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,43 +23,43 @@ public final class PostgresSinkProvider implements SinkProvider {
     }
 
     @Override
-    public List<Problem> check(SinkConfig config, Guarantee guarantee) {
-        List<Problem> problems = new ArrayList<>();
+    public List<ConnectorConfig.Problem> check(ConnectorConfig config, Guarantee guarantee) {
+        List<ConnectorConfig.Problem> problems = new ArrayList<>();
         String url = config.raw("url");
         if (url == null || !url.startsWith("jdbc:postgresql:")) {
-            problems.add(new Problem("url", "'" + url + "' is not a PostgreSQL JDBC URL: write"
+            problems.add(problem("url", "'" + url + "' is not a PostgreSQL JDBC URL: write"
                     + " jdbc:postgresql://host:port/database"));
         }
         String table = config.raw("table");
         if (table == null || !qualified(table)) {
-            problems.add(new Problem("table", "'" + table + "' is not a table name: write name or schema.name, each"
+            problems.add(problem("table", "'" + table + "' is not a table name: write name or schema.name, each"
                     + " a letter or _ then letters, digits or _ (at most 63)"));
         }
         List<String> key = config.list("key");
         if ("upsert".equals(config.raw("mode")) && key.isEmpty()) {
-            problems.add(new Problem("key", "mode upsert needs 'key': the columns that identify a row"));
+            problems.add(problem("key", "mode upsert needs 'key': the columns that identify a row"));
         }
         for (String k : key) {
             if (!IDENTIFIER.matcher(k).matches()) {
-                problems.add(new Problem("key", "'" + k + "' is not a column name"));
+                problems.add(problem("key", "'" + k + "' is not a column name"));
             }
         }
         Map<String, String> columns = config.map("createTable");
         for (String c : columns.keySet()) {
             if (!IDENTIFIER.matcher(c).matches()) {
-                problems.add(new Problem("createTable." + c, "'" + c + "' is not a column name"));
+                problems.add(problem("createTable." + c, "'" + c + "' is not a column name"));
             }
         }
         if (!columns.isEmpty()) {
             for (String k : key) {
                 if (columns.keySet().stream().noneMatch(c -> c.equalsIgnoreCase(k))) {
-                    problems.add(new Problem("createTable", "the key column '" + k + "' is not among the columns"));
+                    problems.add(problem("createTable", "the key column '" + k + "' is not among the columns"));
                 }
             }
         }
         for (String s : List.of("url", "user", "password")) {
             for (String v : config.missingVariables(s)) {
-                problems.add(new Problem(s, "refers to the environment variable " + v + ", which is not set"));
+                problems.add(problem(s, "refers to the environment variable " + v + ", which is not set"));
             }
         }
         return problems;
@@ -79,7 +79,11 @@ public final class PostgresSinkProvider implements SinkProvider {
     }
 
     @Override
-    public Sink create(SinkConfig config) {
+    public Sink create(ConnectorConfig config) {
         return new PostgresSink(config);
+    }
+
+    private static ConnectorConfig.Problem problem(String setting, String message) {
+        return new ConnectorConfig.Problem(setting, message);
     }
 }

@@ -1,6 +1,6 @@
 package dev.faucet.connect.webhook;
 
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
@@ -34,7 +34,7 @@ final class WebhookSettings {
      * @throws IllegalStateException when a setting refers to an unset environment variable
      * @throws IllegalArgumentException when the URL or a header is not usable
      */
-    WebhookSettings(SinkConfig config) {
+    WebhookSettings(ConnectorConfig config) {
         this.shownUrl = config.raw("url");
         this.url = url(config.text("url"), shownUrl);
         this.timeout = config.duration("timeout", DEFAULT_TIMEOUT);
@@ -77,7 +77,7 @@ final class WebhookSettings {
         return uri;
     }
 
-    private static int atLeastOne(SinkConfig config, String setting, int otherwise) {
+    private static int atLeastOne(ConnectorConfig config, String setting, int otherwise) {
         long n = config.number(setting, otherwise);
         if (n < 1 || n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("the webhook's '" + setting + "' must be a whole number from 1, not "

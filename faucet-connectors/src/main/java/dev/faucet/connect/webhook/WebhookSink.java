@@ -2,7 +2,7 @@ package dev.faucet.connect.webhook;
 
 import dev.faucet.engine.Sink;
 import dev.faucet.engine.SinkBatch;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkContext;
 import dev.faucet.engine.SinkException;
 import dev.faucet.engine.SinkRecord;
@@ -41,7 +41,7 @@ import java.util.concurrent.Semaphore;
 final class WebhookSink implements Sink {
     /** Beyond the request's timeout (which bounds the wait for headers), how long an answer's body may take. */
     private static final long BODY_GRACE_MS = 1000;
-    private final SinkConfig config;
+    private final ConnectorConfig config;
     private WebhookSettings settings;
     private WebhookRequests requests;
     private WebhookAnswers answers;
@@ -49,7 +49,7 @@ final class WebhookSink implements Sink {
     private ExecutorService workers;
     private HttpClient client;
 
-    WebhookSink(SinkConfig config) {
+    WebhookSink(ConnectorConfig config) {
         this.config = config;
     }
 

@@ -3,7 +3,7 @@ package dev.faucet.connect.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Sink;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,32 +23,32 @@ public final class WebhookSinkProvider implements SinkProvider {
     }
 
     @Override
-    public List<Problem> check(SinkConfig config, Guarantee guarantee) {
-        List<Problem> problems = new ArrayList<>();
+    public List<ConnectorConfig.Problem> check(ConnectorConfig config, Guarantee guarantee) {
+        List<ConnectorConfig.Problem> problems = new ArrayList<>();
         checkUrl(config, problems);
         checkVariables(config, "secret", problems);
         if ("".equals(config.raw("secret"))) {
-            problems.add(new Problem("secret", "the secret is empty: set it, or remove it to send unsigned"
+            problems.add(problem("secret", "the secret is empty: set it, or remove it to send unsigned"
                     + " requests"));
         }
         checkHeaders(config, problems);
         atLeastOne(config, "concurrency", WebhookSettings.DEFAULT_CONCURRENCY, problems);
         atLeastOne(config, "batch", 1, problems);
         if (!config.duration("timeout", WebhookSettings.DEFAULT_TIMEOUT).isPositive()) {
-            problems.add(new Problem("timeout", "the timeout must be longer than 0"));
+            problems.add(problem("timeout", "the timeout must be longer than 0"));
         }
         return problems;
     }
 
     @Override
-    public Sink create(SinkConfig config) {
+    public Sink create(ConnectorConfig config) {
         return new WebhookSink(config);
     }
 
-    private static void checkUrl(SinkConfig config, List<Problem> problems) {
+    private static void checkUrl(ConnectorConfig config, List<ConnectorConfig.Problem> problems) {
         String raw = config.raw("url");
         if (raw == null) {
-            problems.add(new Problem("url", "the webhook needs a url: the endpoint to POST to"));
+            problems.add(problem("url", "the webhook needs a url: the endpoint to POST to"));
             return;
         }
         int before = problems.size();
@@ -59,38 +59,43 @@ public final class WebhookSinkProvider implements SinkProvider {
         try {
             WebhookSettings.url(config.text("url"), raw);
         } catch (IllegalArgumentException e) {
-            problems.add(new Problem("url", e.getMessage()));
+            problems.add(problem("url", e.getMessage()));
         }
     }
 
-    private static void checkVariables(SinkConfig config, String setting, List<Problem> problems) {
+    private static void checkVariables(ConnectorConfig config, String setting, List<ConnectorConfig.Problem> problems) {
         for (String variable : config.missingVariables(setting)) {
-            problems.add(new Problem(setting, "'" + setting + "' refers to the environment variable " + variable
+            problems.add(problem(setting, "'" + setting + "' refers to the environment variable " + variable
                     + ", which is not set"));
         }
     }
 
     /** Each header as written must be sendable, and its value's variables set. */
-    private static void checkHeaders(SinkConfig config, List<Problem> problems) {
+    private static void checkHeaders(ConnectorConfig config, List<ConnectorConfig.Problem> problems) {
         JsonNode headers = config.json().path("headers");
         for (Map.Entry<String, JsonNode> h : headers.properties()) {
             try {
                 WebhookSettings.checkHeader(h.getKey(), h.getValue().asText());
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem("headers." + h.getKey(), e.getMessage()));
+                problems.add(problem("headers." + h.getKey(), e.getMessage()));
             }
         }
         try {
             config.map("headers");
         } catch (IllegalStateException e) {
-            problems.add(new Problem("headers", e.getMessage()));  // names the header and the variable
+            problems.add(problem("headers", e.getMessage()));  // names the header and the variable
         }
     }
 
-    private static void atLeastOne(SinkConfig config, String setting, long otherwise, List<Problem> problems) {
+    private static void atLeastOne(ConnectorConfig config, String setting, long otherwise,
+            List<ConnectorConfig.Problem> problems) {
         long n = config.number(setting, otherwise);
         if (n < 1) {
-            problems.add(new Problem(setting, "'" + setting + "' must be at least 1, not " + n));
+            problems.add(problem(setting, "'" + setting + "' must be at least 1, not " + n));
         }
+    }
+
+    private static ConnectorConfig.Problem problem(String setting, String message) {
+        return new ConnectorConfig.Problem(setting, message);
     }
 }

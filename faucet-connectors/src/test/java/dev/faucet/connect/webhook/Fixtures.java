@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.SinkBatch;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkContext;
 import dev.faucet.engine.SinkException;
 import dev.faucet.engine.SinkRecord;
@@ -26,24 +26,24 @@ final class Fixtures {
     }
 
     /** Settings from JSON (durations in milliseconds), with the given environment. */
-    static SinkConfig config(String json, Map<String, String> env) {
+    static ConnectorConfig config(String json, Map<String, String> env) {
         try {
-            return new SinkConfig("webhook", (ObjectNode) JSON.readTree(json), env::get);
+            return new ConnectorConfig("webhook", (ObjectNode) JSON.readTree(json), env::get);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("bad test settings: " + json, e);
         }
     }
 
-    static SinkConfig config(String json) {
+    static ConnectorConfig config(String json) {
         return config(json, Map.of());
     }
 
-    static SinkContext context(SinkConfig config) {
+    static SinkContext context(ConnectorConfig config) {
         return new SinkContext(PIPELINE, "sink#1", "__faucet.sink.orders.1", 0, Guarantee.AT_LEAST_ONCE, config);
     }
 
     /** An opened sink; the caller closes it. */
-    static WebhookSink open(SinkConfig config) throws SinkException {
+    static WebhookSink open(ConnectorConfig config) throws SinkException {
         WebhookSink sink = (WebhookSink) new WebhookSinkProvider().create(config);
         sink.open(context(config));
         return sink;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faucet.engine.Guarantee;
 import dev.faucet.engine.Sink;
-import dev.faucet.engine.SinkConfig;
+import dev.faucet.engine.ConnectorConfig;
 import dev.faucet.engine.SinkException;
 import dev.faucet.engine.SinkProvider;
 import java.util.List;
@@ -28,7 +28,7 @@ class WebhookSinkProviderTest {
 
     @Test
     void shouldAcceptUsableSettingsWithAnyGuarantee() {
-        SinkConfig settings = config("{\"url\": \"https://hooks.example.com/orders?v=${V}\", \"secret\": \"${S}\","
+        ConnectorConfig settings = config("{\"url\": \"https://hooks.example.com/orders?v=${V}\", \"secret\": \"${S}\","
                 + " \"headers\": {\"Authorization\": \"Bearer ${T}\"}, \"concurrency\": 1, \"batch\": 50}",
                 Map.of("V", "2", "S", "s3cret", "T", "token"));
 
@@ -79,7 +79,7 @@ class WebhookSinkProviderTest {
 
     @Test
     void shouldNotOpenWithAVariableUnsetSinceDeploy() {
-        SinkConfig settings = config("{\"url\": \"http://127.0.0.1/hook\", \"secret\": \"${GONE}\"}");
+        ConnectorConfig settings = config("{\"url\": \"http://127.0.0.1/hook\", \"secret\": \"${GONE}\"}");
 
         try (Sink sink = provider.create(settings)) {
             assertThatThrownBy(() -> sink.open(context(settings)))
@@ -88,11 +88,11 @@ class WebhookSinkProviderTest {
         }
     }
 
-    private static SinkProvider.Problem problem(String setting, String message) {
-        return new SinkProvider.Problem(setting, message);
+    private static ConnectorConfig.Problem problem(String setting, String message) {
+        return new ConnectorConfig.Problem(setting, message);
     }
 
-    private List<SinkProvider.Problem> check(String json) {
+    private List<ConnectorConfig.Problem> check(String json) {
         return provider.check(config(json), Guarantee.AT_LEAST_ONCE);
     }
 }

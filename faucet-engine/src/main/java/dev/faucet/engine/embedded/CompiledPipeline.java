@@ -3,6 +3,7 @@ package dev.faucet.engine.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faucet.engine.InvalidPipelineException;
+import dev.faucet.engine.OnMissing;
 import dev.faucet.engine.Pipeline;
 import dev.faucet.engine.Step;
 import dev.faucet.engine.expr.EvaluationException;
@@ -65,6 +66,7 @@ final class CompiledPipeline {
                 yield fields;
             }
             case Step.Enrich e -> expr(e.key(), at + ".key", problems);
+            case Step.Lookup l -> expr(l.key(), at + ".key", problems);
             case Step.Dedupe d -> expr(d.key(), at + ".key", problems);
             case Step.Route r -> {
                 List<Expression> conditions = new ArrayList<>();
@@ -94,17 +96,18 @@ final class CompiledPipeline {
      * The runs of steps {@code from} (inclusive) to {@code to} (exclusive) for one task. {@code tables} gives the
      * table of a topic; {@code dedupe} gives the task's state of a dedupe step (by step index).
      */
-    List<StepRun> runs(int from, int to, Function<String, Table> tables, Function<Integer, DedupeState> dedupe) {
+    List<StepRun> runs(int from, int to, Function<String, Table> tables, Function<Integer, DedupeState> dedupe,
+            Function<Integer, LookupCache> lookups) {
         List<StepRun> runs = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            runs.add(run(i, pipeline.steps().get(i), compiled.get(i), tables, dedupe));
+            runs.add(run(i, pipeline.steps().get(i), compiled.get(i), tables, dedupe, lookups));
         }
         return runs;
     }
 
     @SuppressWarnings("unchecked")
     private StepRun run(int i, Step s, Object c, Function<String, Table> tables,
-            Function<Integer, DedupeState> dedupe) {
+            Function<Integer, DedupeState> dedupe, Function<Integer, LookupCache> lookups) {
         return switch (s) {
             case Step.Validate v -> validate((SchemaCheck) c);
             case Step.Filter f -> filter((Expression) c);
@@ -118,7 +121,15 @@ final class CompiledPipeline {
                 d.fields().forEach(o::remove);
                 return true;
             };
-            case Step.Enrich e -> enrich(e, (Expression) c, tables.apply(e.from()));
+            case Step.Enrich e -> {
+                Table table = tables.apply(e.from());
+                yield enrich(e.onMissing(), e.into(), (Expression) c, table::get, "table '" + e.from() + "'");
+            }
+            case Step.Lookup l -> {
+                LookupCache cache = lookups.apply(i);
+                yield enrich(l.onMissing(), l.into(), (Expression) c, k -> lookup(cache, k), "the " + l.type()
+                        + " lookup");
+            }
             case Step.Key k -> (r, fx) -> {
                 r.key = eval(() -> ((Expression) c).evaluateString(r.context()));
                 fx.repartition(r);
@@ -171,15 +182,27 @@ final class CompiledPipeline {
         };
     }
 
-    private static StepRun enrich(Step.Enrich e, Expression key, Table table) {
+    private static JsonNode lookup(LookupCache cache, String key) {
+        if (key == null) {
+            return null;
+        }
+        try {
+            return cache.get(key);
+        } catch (dev.faucet.engine.Lookup.LookupException e) {
+            throw new StepRun.StepFailure(new Outcome(Outcome.LOOKUP_FAILED, e.getMessage(), e.retryable()));
+        }
+    }
+
+    /** Puts the row that {@code source} has for the key into {@code into}; {@code where} names the source. */
+    private static StepRun enrich(OnMissing onMissing, String into, Expression key, Function<String, JsonNode> source,
+            String where) {
         return (r, fx) -> {
             String k = eval(() -> key.evaluateString(r.context()));
-            JsonNode row = table.get(k);
+            JsonNode row = source.apply(k);
             if (row == null) {
-                switch (e.onMissing()) {
+                switch (onMissing) {
                     case DEAD_LETTER -> throw new StepRun.StepFailure(Outcome.permanent(Outcome.ENRICH_MISSING,
-                            "no row with key " + (k == null ? "null" : "'" + k + "'") + " in table '" + e.from()
-                            + "'"));
+                            "no row with key " + (k == null ? "null" : "'" + k + "'") + " in " + where));
                     case SKIP -> {
                         fx.drop(Outcome.ENRICH_MISSING);
                         return false;
@@ -190,7 +213,7 @@ final class CompiledPipeline {
                 }
             }
             // Shared, not copied: a table row is replaced, never changed, and steps change only top-level fields.
-            object(r).set(e.into(), row);
+            object(r).set(into, row);
             return true;
         };
     }

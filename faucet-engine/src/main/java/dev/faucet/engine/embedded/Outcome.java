@@ -15,6 +15,7 @@ record Outcome(String type, String message, boolean retryable) {
     static final String BAD_EVENT_TIME = "bad-event-time";
     static final String STEP_FAILED = "step-failed";
     static final String TOO_LARGE = "output-too-large";
+    static final String LOOKUP_FAILED = "lookup-failed";
 
     static Outcome permanent(String type, String message) {
         return new Outcome(type, message, false);

@@ -74,6 +74,7 @@ public final class PipelineHost implements AutoCloseable {
     private final Object registry = new Object();
     private volatile boolean closed;
     private final Map<String, dev.faucet.engine.SinkProvider> sinkProviders = new java.util.TreeMap<>();
+    private final Map<String, dev.faucet.engine.LookupProvider> lookupProviders = new java.util.TreeMap<>();
 
     private PipelineHost(Log log, LogConfig config, MeterRegistry meters) {
         this.log = log;
@@ -89,6 +90,20 @@ public final class PipelineHost implements AutoCloseable {
         for (dev.faucet.engine.SinkProvider sp : java.util.ServiceLoader.load(dev.faucet.engine.SinkProvider.class)) {
             sinkProviders.putIfAbsent(sp.type(), sp);
         }
+        for (dev.faucet.engine.LookupProvider lp : java.util.ServiceLoader.load(
+                dev.faucet.engine.LookupProvider.class)) {
+            lookupProviders.putIfAbsent(lp.type(), lp);
+        }
+    }
+
+    /** The provider of a lookup type; deploy checked that there is one. */
+    dev.faucet.engine.LookupProvider lookupProvider(String type) {
+        dev.faucet.engine.LookupProvider lp = lookupProviders.get(type);
+        if (lp == null) {
+            throw new IllegalStateException("no lookup of type '" + type + "' is installed (installed: "
+                    + lookupProviders.keySet() + ")");
+        }
+        return lp;
     }
 
     /** The provider of a sink type; deploy checked that there is one. */
@@ -421,6 +436,8 @@ public final class PipelineHost implements AutoCloseable {
                 missing(p, e.from(), at + ".from", "table", problems);
             } else if (s instanceof Step.Deliver d) {
                 checkSink(p, i, d, problems);
+            } else if (s instanceof Step.Lookup l) {
+                checkLookup(p, i, l, problems);
             } else if (s instanceof Step.To t) {
                 missing(p, t.topic(), at, "output", problems);
             } else if (s instanceof Step.Route r) {
@@ -444,8 +461,21 @@ public final class PipelineHost implements AutoCloseable {
                     + String.join(", ", sinkProviders.keySet()) + ")"));
             return;
         }
-        for (dev.faucet.engine.SinkProvider.Problem sp2 : sp.check(d.config(), p.guarantee())) {
+        for (dev.faucet.engine.ConnectorConfig.Problem sp2 : sp.check(d.config(), p.guarantee())) {
             problems.add(p.problem(sp2.setting().isEmpty() ? at : at + "." + sp2.setting(), sp2.message()));
+        }
+    }
+
+    private void checkLookup(Pipeline p, int i, Step.Lookup l, List<InvalidPipelineException.Problem> problems) {
+        String at = "steps[" + i + "].enrich.from." + l.type();
+        dev.faucet.engine.LookupProvider lp = lookupProviders.get(l.type());
+        if (lp == null) {
+            problems.add(p.problem(at, "no lookup of type '" + l.type() + "' is installed in this server (installed:"
+                    + " " + String.join(", ", lookupProviders.keySet()) + ")"));
+            return;
+        }
+        for (dev.faucet.engine.ConnectorConfig.Problem pr : lp.check(l.config())) {
+            problems.add(p.problem(pr.setting().isEmpty() ? at : at + "." + pr.setting(), pr.message()));
         }
     }
 

@@ -60,6 +60,12 @@ final class PlanCodec {
                 }
                 case Step.Enrich en -> so.put("from", en.from()).put("key", en.key()).put("into", en.into())
                         .put("onMissing", en.onMissing().name());
+                case Step.Lookup l -> {
+                    so.put("key", l.key()).put("into", l.into()).put("onMissing", l.onMissing().name())
+                            .put("lookup", l.type()).put("cacheSize", l.cache().size())
+                            .put("cacheTtlMs", l.cache().ttl().toMillis());
+                    so.set("settings", l.settings());
+                }
                 case Step.Dedupe d -> so.put("key", d.key()).put("withinMs", d.within().toMillis());
                 case Step.To t -> so.put("topic", t.topic());
                 case Step.Deliver d -> {
@@ -110,8 +116,8 @@ final class PlanCodec {
                 s.get("fields").forEach(n -> f.add(n.asText()));
                 yield new Step.Drop(f);
             }
-            case "enrich" -> new Step.Enrich(s.get("from").asText(), s.get("key").asText(), s.get("into").asText(),
-                    OnMissing.valueOf(s.get("onMissing").asText()));
+            case "enrich" -> s.has("lookup") ? lookup(s) : new Step.Enrich(s.get("from").asText(),
+                    s.get("key").asText(), s.get("into").asText(), OnMissing.valueOf(s.get("onMissing").asText()));
             case "dedupe" -> new Step.Dedupe(s.get("key").asText(), Duration.ofMillis(s.get("withinMs").asLong()));
             case "to" -> new Step.To(s.get("topic").asText());
             case "sink" -> new Step.Deliver(text(s, "name"), s.get("type").asText(), (ObjectNode) s.get("settings"));
@@ -123,6 +129,12 @@ final class PlanCodec {
             default -> throw new IllegalArgumentException("unknown step kind '" + s.get("kind").asText()
                     + "' in the pipeline registry");
         };
+    }
+
+    private static Step lookup(JsonNode s) {
+        return new Step.Lookup(s.get("lookup").asText(), (ObjectNode) s.get("settings"), s.get("key").asText(),
+                s.get("into").asText(), OnMissing.valueOf(s.get("onMissing").asText()), new Step.Lookup.Cache(
+                s.get("cacheSize").asLong(), Duration.ofMillis(s.get("cacheTtlMs").asLong())));
     }
 
     private static String text(JsonNode o, String field) {

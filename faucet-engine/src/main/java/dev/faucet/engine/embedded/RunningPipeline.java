@@ -34,6 +34,8 @@ final class RunningPipeline {
     private final List<SinkTask> sinkTasks = new CopyOnWriteArrayList<>();
     private final Map<Integer, SinkMetrics> sinkMetrics = new java.util.LinkedHashMap<>();
     private final List<Table> tables = new ArrayList<>();
+    /** The caches of the lookup steps, by step index: shared by the step's tasks; made on start, closed on stop. */
+    private final Map<Integer, LookupCache> lookups = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile PipelineStatus.State state;
     private volatile String failure;
     private volatile boolean started;
@@ -74,6 +76,12 @@ final class RunningPipeline {
         for (String t : pipeline.tables()) {
             tables.add(host.table(t));
         }
+        for (int i = 0; i < pipeline.steps().size(); i++) {
+            if (pipeline.steps().get(i) instanceof Step.Lookup l) {
+                lookups.put(i, new LookupCache(host.lookupProvider(l.type()).create(l.config()), l.cache(),
+                        pipeline.name(), Pipeline.stepId(i, l), host.meters));
+            }
+        }
         for (Stage stage : stages) {
             int index = 0;
             for (String topic : stage.inputs()) {
@@ -90,7 +98,8 @@ final class RunningPipeline {
                                     d.within().toMillis()));
                         }
                     }
-                    List<StepRun> runs = compiled.runs(stage.from(), stage.to(), host::table, states::get);
+                    List<StepRun> runs = compiled.runs(stage.from(), stage.to(), host::table, states::get,
+                            lookups::get);
                     tasks.add(new Task(this, stage, topic, p, start, new Task.Work(runs,
                             List.copyOf(states.values())), taskIndex));
                 }
@@ -192,6 +201,8 @@ final class RunningPipeline {
             }
         }
         sinkTasks.clear();
+        lookups.values().forEach(LookupCache::close);
+        lookups.clear();
     }
 
     void pausedOrFailed(PipelineStatus.State s, String why) {

@@ -64,6 +64,11 @@ public final class JsonSchemaWriter {
             case Shape.Span s -> ref(s.positive() ? "positiveDuration" : "duration");
             case Shape.Count c -> NODES.objectNode().put("type", "integer").put("minimum", c.min());
             case Shape.Flag f -> NODES.objectNode().put("type", "boolean");
+            case Shape.Either e -> {
+                ObjectNode n = NODES.objectNode();
+                n.putArray("oneOf").add(shape(e.scalar())).add(shape(e.mapping()));
+                yield n;
+            }
             case Shape.Choice c -> choice(c.values());
             case Shape.Obj o -> obj(o);
             case Shape.MapOf m -> mapOf(m);

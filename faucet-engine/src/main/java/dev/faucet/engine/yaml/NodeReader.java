@@ -51,6 +51,7 @@ final class NodeReader {
             case Span s -> span(node, s, path);
             case Shape.Count c -> count(node, c.min(), path);
             case Shape.Flag f -> flag(node, path);
+            case Shape.Either e -> read(node, node instanceof MappingNode ? e.mapping() : e.scalar(), path);
             case Choice c -> choice(node, c, path);
             case Obj o -> obj(node, o, path);
             case MapOf m -> mapOf(node, m, path);

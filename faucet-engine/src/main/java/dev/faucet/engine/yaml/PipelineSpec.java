@@ -47,8 +47,8 @@ final class PipelineSpec {
                     v -> new Step.MapValue((String) v)),
             new StepSpec("drop", "Removes top-level fields.", new ListOf(FIELD, true),
                     "- drop: [internalNotes, debug]", v -> new Step.Drop(Values.list(v))),
-            new StepSpec("enrich", "Looks the record up in a table kept from a compacted topic and puts the value found"
-                    + " into a field.", enrichShape(),
+            new StepSpec("enrich", "Looks the record up in a table kept from a compacted topic, or in a database"
+                    + " through a local cache, and puts the value found into a field.", enrichShape(),
                     "- enrich: { from: customers, key: customerId, into: customer, onMissing: dead-letter }",
                     PipelineSpec::enrich),
             new StepSpec("route", "Sends each record to the topic of the first branch whose condition is true; a last"
@@ -127,17 +127,51 @@ final class PipelineSpec {
                 + Durations.format(max) + ") is shorter than backoff (" + Durations.format(backoff) + ")");
     }
 
+    // Methods, not constants: STEPS above is built first and calls them.
+    private static Obj jdbcShape() {
+        return new Obj(List.of(
+                FieldSpec.required("url", new Text(TextKind.TEXT), "The JDBC URL:"
+                        + " `jdbc:postgresql://host:port/database`."),
+                FieldSpec.required("query", new Text(TextKind.TEXT), "A query with one `?`, which takes the"
+                        + " key; its first"
+                        + " row, as an object of its columns, is the value found."),
+                FieldSpec.optional("user", new Text(TextKind.TEXT), null, "The database user; `${NAME}` takes an"
+                        + " environment variable."),
+                FieldSpec.optional("password", new Text(TextKind.TEXT), null, "The password; write `${NAME}` to take it"
+                        + " from the environment. Never logged, never shown.")));
+    }
+
+    private static Obj cacheShape() {
+        return new Obj(List.of(
+                FieldSpec.optional("size", new Count(1), "100000", "Most keys kept (the least recently used go first);"
+                        + " keys without a row are kept too."),
+                FieldSpec.optional("ttl", new Span(true), "5m", "How long a value is used; after half of it, a lookup"
+                        + " that hits it also refreshes it in the background.")));
+    }
+
     private static Obj enrichShape() {
         return new Obj(List.of(
-                FieldSpec.required("from", TOPIC, "The table: a compacted topic, kept as a local table that follows"
-                        + " it.").withMappingNote("enriching from a database ({jdbc: …})" + NOT_YET
-                        + "; enrich from a compacted topic"),
+                FieldSpec.required("from", new Shape.Either(TOPIC, new Obj(List.of(FieldSpec.required("jdbc",
+                        jdbcShape(), "A database query."))), "a database: {jdbc: {url, query}}"), "The table: a"
+                        + " compacted topic,"
+                        + " kept as a local table that follows it; or a database query (`{jdbc: {url, query}}`),"
+                        + " looked up through a local cache."),
                 FieldSpec.required("key", EXPRESSION, "The expression whose string value is looked up."),
                 FieldSpec.required("into", FIELD, "The top-level field that receives the value found."),
                 FieldSpec.optional("onMissing", new Choice(List.of("dead-letter", "skip", "keep")), "dead-letter",
                         "When the key is not in the table: send the record to the dead letters, drop it (counted),"
-                                + " or keep it without the field.")),
-                Map.of("cache", "'cache' belongs to enriching from a database, which" + NOT_YET));
+                                + " or keep it without the field."),
+                FieldSpec.optional("cache", cacheShape(), null, "With a database: the local cache in front of it"
+                        + " (default size 100000, ttl 5m).")),
+                Map.of(), PipelineSpec::cacheNeedsDatabase);
+    }
+
+    private static Shape.Violation cacheNeedsDatabase(Map<?, ?> enrich) {
+        if (enrich.get("cache") != null && !(enrich.get("from") instanceof Map)) {
+            return new Shape.Violation("cache", "'cache' belongs to enriching from a database ({jdbc: …}); a table"
+                    + " from a compacted topic is kept whole, not cached");
+        }
+        return null;
     }
 
     private static Obj branchShape() {
@@ -150,6 +184,14 @@ final class PipelineSpec {
     private static Step enrich(Object v) {
         Map<?, ?> m = Values.obj(v);
         OnMissing onMissing = OnMissing.valueOf(Values.str(v, "onMissing").toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (m.get("from") instanceof Map<?, ?> from) {
+            Step.Lookup.Cache cache = Step.Lookup.Cache.DEFAULT;
+            if (m.get("cache") instanceof Map<?, ?> c) {
+                cache = new Step.Lookup.Cache((Integer) c.get("size"), (Duration) c.get("ttl"));
+            }
+            return new Step.Lookup("jdbc", (com.fasterxml.jackson.databind.node.ObjectNode) SinkSpec.json(
+                    from.get("jdbc")), (String) m.get("key"), (String) m.get("into"), onMissing, cache);
+        }
         return new Step.Enrich((String) m.get("from"), (String) m.get("key"), (String) m.get("into"), onMissing);
     }
 

@@ -58,6 +58,14 @@ sealed interface Shape {
         }
     }
 
+    /** Either a scalar of one shape or a mapping of another ({@code from: customers} or {@code from: {jdbc: …}}). */
+    record Either(Shape scalar, Shape mapping, String mappingWords) implements Shape {
+        @Override
+        public String describe() {
+            return scalar.describe() + ", or " + mappingWords;
+        }
+    }
+
     /** A YAML boolean: true or false. */
     record Flag() implements Shape {
         @Override

@@ -96,7 +96,7 @@ class CliGroupConsumeTest {
 
         Cli.Result consumed = server.faucet("consume", "orders", "--group", "late");
 
-        assertThat(consumed.exitCode()).isZero();
+        assertThat(consumed.exitCode()).as("exit code; stderr: %s", consumed.err()).isZero();
         assertThat(consumed.out()).isEmpty();
     }
 

@@ -12,22 +12,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A sink's settings as written in its pipeline, checked against the sink's declared shape: text, whole numbers,
- * booleans, durations (kept as milliseconds), lists and mappings of text. Text may name environment variables as
- * {@code ${NAME}}; {@link #secret} and {@link #text} substitute them when asked, so a pipeline's stored definition
- * never holds the value.
+ * A connector's settings (a sink's, a lookup's) as written in its pipeline, checked against their declared shape:
+ * text, whole numbers, booleans, durations (kept as milliseconds), lists and mappings of text. Text may name
+ * environment variables as {@code ${NAME}}; {@link #text} and {@link #map} substitute them when asked, so a
+ * pipeline's stored definition never holds the value.
  */
-public final class SinkConfig {
+public final class ConnectorConfig {
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private final String type;
     private final ObjectNode settings;
     private final UnaryOperator<String> env;
 
-    public SinkConfig(String type, ObjectNode settings) {
+    public ConnectorConfig(String type, ObjectNode settings) {
         this(type, settings, System::getenv);
     }
 
-    public SinkConfig(String type, ObjectNode settings, UnaryOperator<String> env) {
+    public ConnectorConfig(String type, ObjectNode settings, UnaryOperator<String> env) {
         this.type = type;
         this.settings = settings.deepCopy();
         this.env = env;
@@ -127,6 +127,10 @@ public final class SinkConfig {
 
     @Override
     public String toString() {
-        return type + " sink";  // never the settings: they may hold credentials
+        return type + " settings";  // never the settings themselves: they may hold credentials
+    }
+
+    /** A problem with one setting: its name (a key of the settings, or "" for the whole) and what is wrong. */
+    public record Problem(String setting, String message) {
     }
 }
