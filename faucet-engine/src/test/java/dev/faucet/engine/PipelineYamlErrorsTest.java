@@ -69,8 +69,8 @@ class PipelineYamlErrorsTest {
         assertProblem(step("aggregate: { key: customerId }"), 4, "steps[0].aggregate",
                 "the aggregate step is planned", "does not run it yet");
         assertProblem(step("join: { with: x }"), 4, "steps[0].join", "does not run it yet");
-        assertProblem(step("sink: { kafka: { topic: x } }"), 4, "steps[0].sink.kafka", "the kafka sink",
-                "does not run it yet");
+        assertProblem(step("sink: { kafka: { topic: x } }"), 4, "steps[0].sink.kafka.bootstrap", "missing"
+                + " 'bootstrap'");
         assertProblem(step("enrich: { from: { jdbc: { url: \"jdbc:x\" } }, key: id, into: c }"), 4,
                 "steps[0].enrich.from.jdbc.query", "missing 'query'");
         assertProblem(problems("name: p\ninput: i\nsteps:\n  - enrich: { from: { http: { url: \"https://x\" } }, key: id,"

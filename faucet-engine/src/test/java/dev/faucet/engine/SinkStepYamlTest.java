@@ -53,7 +53,7 @@ class SinkStepYamlTest {
     @Test
     void aSinkNamesExactlyOneType() {
         assertProblem(step("sink: { name: s }"), 4, "steps[0].sink", "a sink needs its type: one of postgres,"
-                + " webhook");
+                + " webhook, kafka");
         assertProblem(step("sink: { webhook: { url: \"https://x\" }, postgres: { url: u, table: t } }"), 4,
                 "steps[0].sink.webhook", "a sink step has one type");
     }

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class SinkSpec {
     private static final Text TEXT = new Text(TextKind.TEXT);
-    private static final List<String> TYPES = List.of("postgres", "webhook");
+    private static final List<String> TYPES = List.of("postgres", "webhook", "kafka");
 
     static final Obj POSTGRES = new Obj(List.of(
             FieldSpec.required("url", TEXT, "The JDBC URL: `jdbc:postgresql://host:port/database`."),
@@ -55,6 +55,16 @@ final class SinkSpec {
             FieldSpec.optional("headers", new MapOf(TEXT), null, "Extra request headers (`${NAME}` allowed in"
                     + " values).")));
 
+    static final Obj KAFKA = new Obj(List.of(
+            FieldSpec.required("bootstrap", TEXT, "The cluster's brokers: `host:port`, or several separated by"
+                    + " commas."),
+            FieldSpec.required("topic", PipelineSpec.TOPIC, "The Kafka topic written to; it must exist."),
+            FieldSpec.optional("positionsTopic", PipelineSpec.TOPIC, "faucet-sink-offsets", "The compacted topic"
+                    + " where the sink keeps its positions, written in each batch's transaction (made when"
+                    + " missing)."),
+            FieldSpec.optional("properties", new MapOf(TEXT), null, "More Kafka client settings (security,"
+                    + " compression, timeouts); not the ones exactly-once depends on.")));
+
     static final Obj BREAKER = new Obj(List.of(
             FieldSpec.optional("failures", new Count(1), "5", "Failed attempts in a row that open the breaker."),
             FieldSpec.optional("pause", new Span(true), "30s", "How long an open breaker holds delivery before one"
@@ -64,13 +74,14 @@ final class SinkSpec {
             FieldSpec.optional("name", new Text(TextKind.NAME), null, "The sink's name in status and metrics; it keys"
                     + " the positions the sink stores. Default: `sink#N` after the step."),
             FieldSpec.optional("postgres", POSTGRES, null, "Rows in a PostgreSQL table (one of `postgres`,"
-                    + " `webhook`)."),
+                    + " `webhook`, `kafka`)."),
             FieldSpec.optional("webhook", WEBHOOK, null, "POSTs to an HTTP endpoint (one of `postgres`,"
-                    + " `webhook`)."),
+                    + " `webhook`, `kafka`)."),
+            FieldSpec.optional("kafka", KAFKA, null, "Records in a topic of an external Kafka cluster, each batch in"
+                    + " a Kafka transaction (one of `postgres`, `webhook`, `kafka`)."),
             FieldSpec.optional("breaker", BREAKER, null, "The circuit breaker that pauses delivery while the target"
                     + " is failing.")),
-            Map.of("kafka", "the kafka sink (a topic of an external Kafka cluster)" + PipelineSpec.NOT_YET),
-            SinkSpec::oneType);
+            Map.of(), SinkSpec::oneType);
 
     private SinkSpec() {
     }
