@@ -183,6 +183,17 @@ public final class EmbeddedRuntime implements PipelineRuntime {
     }
 
     @Override
+    public void startSource(String name, String type, com.fasterxml.jackson.databind.node.ObjectNode settings,
+            String topic) {
+        pipelines.startSource(name, type, settings, topic);
+    }
+
+    @Override
+    public List<SourceStatus> sources() {
+        return pipelines.sources();
+    }
+
+    @Override
     public long usableDiskBytes() {
         try {
             return Files.getFileStore(log.dir()).getUsableSpace();

@@ -91,6 +91,19 @@ public interface PipelineRuntime extends AutoCloseable {
     /** Stops and forgets a pipeline and its positions and state; its output topics stay. */
     void delete(String name);
 
+    // ---- sources ----
+
+    /**
+     * Starts copying an external source ({@code type}: {@code kafka}) into {@code topic}, exactly once; the name keys
+     * its stored positions, so starting it again under the same name resumes where it stopped.
+     *
+     * @throws IllegalArgumentException naming every problem with the definition
+     */
+    void startSource(String name, String type, com.fasterxml.jackson.databind.node.ObjectNode settings, String topic);
+
+    /** The running sources. */
+    List<SourceStatus> sources();
+
     /** Bytes free for the runtime's data, for the disk floor; {@code Long.MAX_VALUE} when not applicable. */
     long usableDiskBytes();
 

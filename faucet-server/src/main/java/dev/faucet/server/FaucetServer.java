@@ -146,6 +146,9 @@ public final class FaucetServer implements AutoCloseable {
         if (config.pipelines() != null) {
             PipelineDirectory.deploy(config.pipelines(), opened);
         }
+        for (SourceDefinition src : config.sources()) {
+            opened.startSource(src.name(), src.type(), src.settings(), src.to());
+        }
         ServerMetrics[] metrics = new ServerMetrics[1];
         Admission admission = new Admission(opened, config.limits(), config.backlog(), r -> metrics[0].refused(r));
         metrics[0] = new ServerMetrics(meters, opened, admission);
@@ -236,6 +239,8 @@ public final class FaucetServer implements AutoCloseable {
         options(cfg, "/v1/pipelines/{pipeline}/pause", "POST, OPTIONS");
         cfg.routes.post("/v1/pipelines/{pipeline}/resume", ctx -> ready().pipelines().resume(ctx));
         options(cfg, "/v1/pipelines/{pipeline}/resume", "POST, OPTIONS");
+        getAndHead(cfg, "/v1/sources", ctx -> ready().pipelines().sources(ctx));
+        options(cfg, "/v1/sources", "GET, HEAD, OPTIONS");
     }
 
     private static void getAndHead(JavalinConfig cfg, String path, io.javalin.http.Handler handler) {

@@ -45,7 +45,28 @@ final class PipelineJson {
                     .put("committed", p.committed()).put("end", p.end()).put("lag", p.lagRecords())
                     .put("lagSeconds", round(p.lagSeconds()));
         }
+        ArrayNode sinks = n.putArray("sinks");
+        s.sinks().forEach(k -> sinks.add(sink(k)));
         return n;
+    }
+
+    /** A sink: its counts, and per partition of its queue its state (delivering, retrying, breaker-open). */
+    private static ObjectNode sink(PipelineStatus.SinkStats k) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", k.name()).put("type", k.type()).put("state", sinkState(k.state()))
+                .put("delivered", k.delivered()).put("deadLettered", k.deadLettered()).put("retries", k.retries())
+                .put("breakerOpenings", k.breakerOpenings());
+        ArrayNode parts = n.putArray("partitions");
+        for (PipelineStatus.SinkPartition p : k.partitions()) {
+            parts.addObject().put("partition", p.partition()).put("state", sinkState(p.state()))
+                    .put("position", p.position()).put("end", p.end()).put("queued", p.queued())
+                    .put("error", p.error());
+        }
+        return n;
+    }
+
+    private static String sinkState(PipelineStatus.SinkState state) {
+        return state.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     static String state(PipelineStatus.State state) {

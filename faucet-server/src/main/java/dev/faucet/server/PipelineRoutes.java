@@ -84,6 +84,16 @@ final class PipelineRoutes {
         ctx.json(out);
     }
 
+    /** {@code GET /v1/sources}: the running sources, what each copied and its last error. */
+    void sources(Context ctx) {
+        auth.require(ctx, Security.Scope.Action.ADMIN, null);
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("sources");
+        runtime.sources().forEach(s -> list.addObject().put("name", s.name()).put("type", s.type())
+                .put("to", s.topic()).put("running", s.running()).put("records", s.records()).put("error", s.error()));
+        ctx.json(out);
+    }
+
     void status(Context ctx) {
         auth.require(ctx, Security.Scope.Action.ADMIN, null);
         ctx.json(PipelineJson.status(existing(ctx.pathParam("pipeline"))));

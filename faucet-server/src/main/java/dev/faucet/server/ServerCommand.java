@@ -43,7 +43,8 @@ final class ServerCommand implements Callable<Integer> {
     private Path pipelinesDir;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "The server's YAML settings: limits, backlog, idempotency, tokens, TLS (docs/http-api.md).")
+            description = "The server's YAML settings: limits, backlog, idempotency, tokens, TLS, sources"
+                    + " (docs/http-api.md).")
     private Path configFile;
 
     @Override

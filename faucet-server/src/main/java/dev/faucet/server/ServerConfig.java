@@ -20,9 +20,10 @@ import java.util.Objects;
  * @param security    tokens and TLS; tokens are required when {@code bind} is not a loopback address
  * @param idempotency how long publish idempotency keys are remembered
  * @param pipelines   a directory whose pipeline files are deployed at start ({@code --pipelines}), or null
+ * @param sources     the sources of the {@code --config} file, started with the server
  */
 public record ServerConfig(Path dataDir, String bind, int port, Limits limits, Backlog backlog, Security security,
-        IdempotencySettings idempotency, Path pipelines) {
+        IdempotencySettings idempotency, Path pipelines, java.util.List<SourceDefinition> sources) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
 
@@ -33,6 +34,7 @@ public record ServerConfig(Path dataDir, String bind, int port, Limits limits, B
         Objects.requireNonNull(backlog, "backlog");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(idempotency, "idempotency");
+        sources = sources == null ? java.util.List.of() : java.util.List.copyOf(sources);
         if (bind.isBlank()) {
             throw new IllegalArgumentException("bind: an address is required, e.g. 127.0.0.1");
         }
@@ -48,7 +50,7 @@ public record ServerConfig(Path dataDir, String bind, int port, Limits limits, B
 
     public ServerConfig(Path dataDir, String bind, int port) {
         this(dataDir, bind, port, Limits.DEFAULTS, Backlog.DEFAULTS, Security.NONE, IdempotencySettings.DEFAULTS,
-                null);
+                null, java.util.List.of());
     }
 
     /** The defaults of {@code faucet server} with the given data directory: loopback, port 8080. */
@@ -57,32 +59,44 @@ public record ServerConfig(Path dataDir, String bind, int port, Limits limits, B
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDir, bind, newPort, limits, backlog, security, idempotency, pipelines);
+        return new ServerConfig(dataDir, bind, newPort, limits, backlog, security, idempotency, pipelines,
+                sources);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(dataDir, newBind, port, limits, backlog, security, idempotency, pipelines);
+        return new ServerConfig(dataDir, newBind, port, limits, backlog, security, idempotency, pipelines,
+                sources);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(dataDir, bind, port, newLimits, backlog, security, idempotency, pipelines);
+        return new ServerConfig(dataDir, bind, port, newLimits, backlog, security, idempotency, pipelines,
+                sources);
     }
 
     public ServerConfig withBacklog(Backlog newBacklog) {
-        return new ServerConfig(dataDir, bind, port, limits, newBacklog, security, idempotency, pipelines);
+        return new ServerConfig(dataDir, bind, port, limits, newBacklog, security, idempotency, pipelines,
+                sources);
     }
 
     public ServerConfig withSecurity(Security newSecurity) {
-        return new ServerConfig(dataDir, bind, port, limits, backlog, newSecurity, idempotency, pipelines);
+        return new ServerConfig(dataDir, bind, port, limits, backlog, newSecurity, idempotency, pipelines,
+                sources);
     }
 
     public ServerConfig withIdempotency(IdempotencySettings newIdempotency) {
-        return new ServerConfig(dataDir, bind, port, limits, backlog, security, newIdempotency, pipelines);
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, newIdempotency, pipelines,
+                sources);
     }
 
     /** With the pipeline files of {@code dir} deployed at start; null for none. */
     public ServerConfig withPipelines(Path dir) {
-        return new ServerConfig(dataDir, bind, port, limits, backlog, security, idempotency, dir);
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, idempotency, dir,
+                sources);
+    }
+
+    /** With sources started with the server. */
+    public ServerConfig withSources(java.util.List<SourceDefinition> newSources) {
+        return new ServerConfig(dataDir, bind, port, limits, backlog, security, idempotency, pipelines, newSources);
     }
 
     /** True for loopback addresses ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}); false if unresolvable. */

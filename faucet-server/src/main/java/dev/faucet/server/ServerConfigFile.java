@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  */
 public final class ServerConfigFile {
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Set<String> TOP = Set.of("limits", "backlog", "idempotency", "tokens", "tls");
+    private static final Set<String> TOP = Set.of("limits", "backlog", "idempotency", "tokens", "tls", "sources");
+    private static final Set<String> SOURCE = Set.of("name", "to", "kafka");
     private static final Set<String> LIMITS = Set.of("maxBody", "maxRecord", "maxHeader", "idleTimeout",
             "maxConnections", "maxJsonDepth", "maxInFlight", "minFreeDisk", "minDataRate");
     private static final Set<String> BACKLOG = Set.of("maxRecords", "maxBytes", "policy", "waitTimeout", "retryAfter");
@@ -58,7 +59,8 @@ public final class ServerConfigFile {
             return base.withLimits(limits(root.path("limits"), base.limits()))
                     .withBacklog(backlog(root.path("backlog"), base.backlog()))
                     .withIdempotency(idempotency(root.path("idempotency"), base.idempotency()))
-                    .withSecurity(new Security(tokens(root.path("tokens")), tls(root.path("tls"))));
+                    .withSecurity(new Security(tokens(root.path("tokens")), tls(root.path("tls"))))
+                    .withSources(sources(root.path("sources")));
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(file.toString()) ? e : fail(e.getMessage());
         }
@@ -118,6 +120,32 @@ public final class ServerConfigFile {
         object(n, "idempotency", IDEMPOTENCY);
         return new IdempotencySettings(duration(n, "idempotency.window", d.window()),
                 (int) number(n, "idempotency.maxKeys", d.maxKeys()));
+    }
+
+    /** {@code sources: [{name, to, kafka: {bootstrap, topic, …}}]}; the connector checks its settings at start. */
+    private List<SourceDefinition> sources(JsonNode n) {
+        if (n.isMissingNode()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw fail("sources: expected a list of {name, to, kafka: {…}}");
+        }
+        List<SourceDefinition> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            String where = "sources[" + i + "]";
+            JsonNode s = n.get(i);
+            object(s, where, SOURCE);
+            String name = text(s, where + ".name", null);
+            String to = text(s, where + ".to", null);
+            if (name == null || to == null) {
+                throw fail(where + ": a source needs 'name' (which keys its positions) and 'to' (the topic it fills)");
+            }
+            if (!(s.get("kafka") instanceof com.fasterxml.jackson.databind.node.ObjectNode settings)) {
+                throw fail(where + ": a source needs its type and settings: kafka: {bootstrap, topic}");
+            }
+            out.add(new SourceDefinition(name, "kafka", settings, to));
+        }
+        return out;
     }
 
     private List<Security.ApiToken> tokens(JsonNode n) {

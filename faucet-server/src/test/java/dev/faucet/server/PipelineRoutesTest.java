@@ -76,6 +76,25 @@ class PipelineRoutesTest {
     }
 
     @Test
+    void shouldShowAPipelinesSinksAndTheRunningSources() {
+        Api.Answer r = api.post("/v1/pipelines", YAML, """
+                name: to-hook
+                input: orders
+                steps:
+                  - sink:
+                      name: billing
+                      webhook: { url: "http://127.0.0.1:9/hook", timeout: 1s }
+                """);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        JsonNode sink = api.get("/v1/pipelines/to-hook").json().get("sinks").get(0);
+        assertThat(sink.get("name").asText()).isEqualTo("billing");
+        assertThat(sink.get("type").asText()).isEqualTo("webhook");
+        assertThat(sink.get("partitions")).hasSize(2);
+        assertThat(sink.get("partitions").get(0).get("queued").asLong()).isZero();
+        assertThat(api.get("/v1/sources").json().get("sources")).isEmpty();
+    }
+
+    @Test
     void shouldCreateTheDeadLetterTopicOnDeploy() {
         api.post("/v1/pipelines", YAML, ROUTING);
 

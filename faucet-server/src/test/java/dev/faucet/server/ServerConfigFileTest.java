@@ -60,6 +60,33 @@ class ServerConfigFileTest {
     }
 
     @Test
+    void sourcesAreReadWithTheirSettingsAsWritten() throws IOException {
+        ServerConfig c = read("""
+                sources:
+                  - name: legacy-orders
+                    to: orders
+                    kafka: { bootstrap: "kafka-1:9092", topic: orders, properties: { sasl.jaas.config: "${JAAS}" } }
+                """, Map.of());
+        assertThat(c.sources()).hasSize(1);
+        SourceDefinition s = c.sources().get(0);
+        assertThat(s.name()).isEqualTo("legacy-orders");
+        assertThat(s.type()).isEqualTo("kafka");
+        assertThat(s.to()).isEqualTo("orders");
+        assertThat(s.settings().path("bootstrap").asText()).isEqualTo("kafka-1:9092");
+        // Kept as written: the connector substitutes ${ENV} when it connects, so the value is never stored.
+        assertThat(s.settings().at("/properties/sasl.jaas.config").asText()).isEqualTo("${JAAS}");
+    }
+
+    @Test
+    void aSourceWithoutItsNameTargetOrTypeIsRefused() {
+        refused("sources:\n  - { to: orders, kafka: { bootstrap: \"k:9092\", topic: t } }\n", "sources[0]",
+                "needs 'name'");
+        refused("sources:\n  - { name: a, to: orders }\n", "sources[0]", "kafka: {bootstrap, topic}");
+        refused("sources:\n  - { name: a, to: orders, kafak: {} }\n", "sources[0].kafak: unknown setting",
+                "did you mean sources[0].kafka");
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithASuggestion() {
         refused("limits:\n  maxBodySize: 1MiB\n", "limits.maxBodySize: unknown setting", "did you mean limits.maxBody");
         refused("backlogg: {}\n", "backlogg: unknown setting", "did you mean backlog");

@@ -202,6 +202,17 @@ final class NoopRuntime implements PipelineRuntime {
     }
 
     @Override
+    public void startSource(String name, String type, com.fasterxml.jackson.databind.node.ObjectNode settings,
+            String topic) {
+        throw new UnsupportedOperationException("the no-op runtime runs no sources");
+    }
+
+    @Override
+    public List<dev.faucet.engine.SourceStatus> sources() {
+        return List.of();
+    }
+
+    @Override
     public long usableDiskBytes() {
         return Long.MAX_VALUE;
     }

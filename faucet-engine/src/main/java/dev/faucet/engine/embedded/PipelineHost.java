@@ -75,6 +75,8 @@ public final class PipelineHost implements AutoCloseable {
     private volatile boolean closed;
     private final Map<String, dev.faucet.engine.SinkProvider> sinkProviders = new java.util.TreeMap<>();
     private final Map<String, dev.faucet.engine.LookupProvider> lookupProviders = new java.util.TreeMap<>();
+    private final Map<String, dev.faucet.engine.SourceProvider> sourceProviders = new java.util.TreeMap<>();
+    private final Map<String, SourceTask> sources = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PipelineHost(Log log, LogConfig config, MeterRegistry meters) {
         this.log = log;
@@ -94,6 +96,45 @@ public final class PipelineHost implements AutoCloseable {
                 dev.faucet.engine.LookupProvider.class)) {
             lookupProviders.putIfAbsent(lp.type(), lp);
         }
+        for (dev.faucet.engine.SourceProvider sp : java.util.ServiceLoader.load(
+                dev.faucet.engine.SourceProvider.class)) {
+            sourceProviders.putIfAbsent(sp.type(), sp);
+        }
+    }
+
+    /**
+     * Starts copying a source of {@code type} into {@code topic} (which must exist), under a name that keys its
+     * stored positions: started again under the same name, it resumes where it stopped.
+     *
+     * @throws IllegalArgumentException naming every problem with the definition
+     */
+    public void startSource(String name, String type, com.fasterxml.jackson.databind.node.ObjectNode settings,
+            String topic) {
+        List<String> problems = new ArrayList<>();
+        dev.faucet.engine.SourceProvider sp = sourceProviders.get(type);
+        dev.faucet.engine.ConnectorConfig config = new dev.faucet.engine.ConnectorConfig(type, settings);
+        if (sp == null) {
+            problems.add("no source of type '" + type + "' is installed (installed: " + String.join(", ",
+                    sourceProviders.keySet()) + ")");
+        } else {
+            sp.check(config).forEach(p -> problems.add(type + "." + p.setting() + ": " + p.message()));
+        }
+        if (log.topic(topic).isEmpty()) {
+            problems.add("the topic '" + topic + "' it copies to does not exist; create it first");
+        }
+        if (sources.containsKey(name)) {
+            problems.add("a source named '" + name + "' is running already");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("source '" + name + "': " + String.join("; ", problems));
+        }
+        SourceTask t = new SourceTask(log, name, topic, config, sp.create(config));
+        sources.put(name, t);
+        t.start();
+    }
+
+    public List<dev.faucet.engine.SourceStatus> sources() {
+        return sources.values().stream().map(SourceTask::status).toList();
     }
 
     /** The provider of a lookup type; deploy checked that there is one. */
@@ -670,6 +711,7 @@ public final class PipelineHost implements AutoCloseable {
         synchronized (lifecycle) {
             closed = true;
             ticker.shutdownNow();
+            sources.values().forEach(t -> t.stop(STOP_TIMEOUT_MS));
             for (RunningPipeline rp : pipelines.values()) {
                 try {
                     rp.stop(STOP_TIMEOUT_MS);
