@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineHost implements AutoCloseable {
     static final String REGISTRY = "__faucet.pipelines";
+    /**
+     * Each sink queue's incarnation: a random id written when the queue is made, so that positions a sink stores
+     * outside Faucet for a deleted pipeline's queue never apply to the queue of a pipeline deployed again under the
+     * same name (compacted; key the queue topic).
+     */
+    static final String SINK_QUEUES = "__faucet.sink-queues";
     private static final Logger LOG = LoggerFactory.getLogger(PipelineHost.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STOP_TIMEOUT_MS = 10_000;
@@ -135,6 +141,35 @@ public final class PipelineHost implements AutoCloseable {
 
     public List<dev.faucet.engine.SourceStatus> sources() {
         return sources.values().stream().map(SourceTask::status).toList();
+    }
+
+    /** Records (or with null, forgets) the incarnation of a sink queue; durable when this returns. */
+    private void incarnation(String queue, String id) {
+        createIfMissing(TopicConfig.of(SINK_QUEUES, 1).withCompaction(true), true);
+        log.commitInternal(Commit.builder().append(SINK_QUEUES, List.of(NewRecord.of(queue.getBytes(
+                StandardCharsets.UTF_8), id == null ? null : id.getBytes(StandardCharsets.UTF_8)).toPartition(0)))
+                .build()).join();
+    }
+
+    /** The sink queue's identity for positions kept outside Faucet: its topic and incarnation. */
+    String queueIdentity(String queue) {
+        String id = null;
+        if (log.topic(SINK_QUEUES).isPresent()) {
+            long offset = log.topic(SINK_QUEUES).get().partitions().get(0).startOffset();
+            while (true) {
+                List<LogRecord> batch = log.read(SINK_QUEUES, 0, offset, 1000);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (LogRecord r : batch) {
+                    if (queue.equals(r.keyAsString())) {
+                        id = r.value() == null ? null : r.valueAsString();
+                    }
+                    offset = r.offset() + 1;
+                }
+            }
+        }
+        return id == null ? queue : queue + "~" + id;
     }
 
     /** The provider of a lookup type; deploy checked that there is one. */
@@ -399,6 +434,7 @@ public final class PipelineHost implements AutoCloseable {
             }
             for (int i : rp.pipeline.sinks().keySet()) {
                 deleteQuietly(Stage.sinkTopic(name, i));
+                incarnation(Stage.sinkTopic(name, i), null);
             }
             for (int i = 0; i < rp.pipeline.steps().size(); i++) {
                 if (rp.pipeline.steps().get(i) instanceof Step.Dedupe) {
@@ -552,7 +588,12 @@ public final class PipelineHost implements AutoCloseable {
             for (int i = s.from(); i < s.to(); i++) {
                 if (p.steps().get(i) instanceof Step.Deliver) {
                     // Released by the sink as it delivers (Log.releaseBefore), like a repartition topic.
-                    createIfMissing(TopicConfig.of(Stage.sinkTopic(p.name(), i), tasks).withSegments(16L << 20,
+                    String queue = Stage.sinkTopic(p.name(), i);
+                    if (log.topic(queue).isEmpty()) {
+                        // The incarnation first: a queue is never without one (a crash in between makes another).
+                        incarnation(queue, java.util.UUID.randomUUID().toString());
+                    }
+                    createIfMissing(TopicConfig.of(queue, tasks).withSegments(16L << 20,
                             java.time.Duration.ofMinutes(10)), true);
                 }
                 if (p.steps().get(i) instanceof Step.Dedupe) {

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 final class RunningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RunningPipeline.class);
     private static final long IN_FLIGHT_TIMEOUT_MS = 60_000;
-    /** Most records a sink may have queued and not delivered before its pipeline stops reading. */
-    static final long MAX_QUEUED = Long.getLong("faucet.sink.maxQueued", 100_000);
+    /**
+     * Most records a sink may have queued and not delivered before its pipeline stops reading
+     * ({@code -Dfaucet.sink.maxQueued}, read when the pipeline is deployed or started).
+     */
+    private final long maxQueued = Long.getLong("faucet.sink.maxQueued", 100_000);
 
     final PipelineHost host;
     final Pipeline pipeline;
@@ -125,15 +128,18 @@ final class RunningPipeline {
 
     /**
      * Whether a task of {@code stage} (its partition {@code index} of the stage's sink queues) must wait because a
-     * sink of the stage has {@link #MAX_QUEUED} or more records queued and not delivered: a slow sink holds back
+     * sink of the stage has {@code maxQueued} or more records queued and not delivered: a slow sink holds back
      * its pipeline's reading, and so its input's backlog, instead of filling the disk.
      */
     boolean sinkQueueFull(Stage stage, int index) {
         for (SinkTask s : sinkTasks) {
             if (s.partition == index && s.step >= stage.from() && s.step < stage.to()) {
-                long pos = s.position();
+                // Before the sink is open (its target unreachable) its committed position counts: the queue
+                // still fills only up to the bound.
+                long pos = s.position() >= 0 ? s.position() : host.log.committedOffset(pipeline.group(), s.topic,
+                        index).orElse(0L);
                 long end = host.log.topic(s.topic).map(t -> t.partitions().get(index).endOffset()).orElse(0L);
-                if (pos < 0 || end - pos >= MAX_QUEUED) {
+                if (end - pos >= maxQueued) {
                     return true;
                 }
             }

@@ -167,8 +167,8 @@ final class SinkTask implements Runnable {
         int attempts = 0;
         while (!stopped) {
             try {
-                Map<Integer, Long> own = sink.open(new SinkContext(owner.pipeline.name(), name, topic, partition,
-                        owner.pipeline.guarantee(), spec.config()));
+                Map<Integer, Long> own = sink.open(new SinkContext(owner.pipeline.name(), name,
+                        owner.host.queueIdentity(topic), partition, owner.pipeline.guarantee(), spec.config()));
                 Long stored = own.get(partition);
                 long end = owner.host.log.topic(topic).map(t -> t.partitions().get(partition).endOffset()).orElse(0L);
                 if (stored != null && stored > end) {
