@@ -168,8 +168,8 @@ public final class SinkBench {
                     plain.add(b);
                     queued.add(q);
                 }
-                System.out.printf("  [%s] postgres sink exactly-once upsert %,10.0f rows/s (from a full queue %,10.0f);"
-                        + " plain batched inserts %,10.0f rows/s%n", r == 0 ? "warm-up" : "run " + r, v, q, b);
+                System.out.printf("  [%s] postgres sink exactly-once upsert %,10.0f rows/s (from a full queue"
+                        + " %,10.0f); plain batched inserts %,10.0f rows/s%n", r == 0 ? "warm-up" : "run " + r, v, q, b);
             }
             System.out.printf("%n| PostgreSQL | rows/s (median) | runs |%n|---|---:|---|%n");
             System.out.printf("| plain batched JDBC inserts (%d connections, 1,000 rows per transaction) | %,.0f | %s"
