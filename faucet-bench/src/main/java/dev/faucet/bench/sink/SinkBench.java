@@ -169,15 +169,16 @@ public final class SinkBench {
                     queued.add(q);
                 }
                 System.out.printf("  [%s] postgres sink exactly-once upsert %,10.0f rows/s (from a full queue"
-                        + " %,10.0f); plain batched inserts %,10.0f rows/s%n", r == 0 ? "warm-up" : "run " + r, v, q, b);
+                        + " %,10.0f); plain batched inserts %,10.0f rows/s%n", r == 0 ? "warm-up" : "run " + r, v, q,
+                        b);
             }
             System.out.printf("%n| PostgreSQL | rows/s (median) | runs |%n|---|---:|---|%n");
             System.out.printf("| plain batched JDBC inserts (%d connections, 1,000 rows per transaction) | %,.0f | %s"
                     + " |%n", partitions, median(plain), fmt(plain));
             System.out.printf("| postgres sink, exactly-once upserts (%d partitions, batch 1,000) | %,.0f | %s |%n",
                     partitions, median(sink), fmt(sink));
-            System.out.printf("| the same sink delivering its full queue (the pipeline's processing done before) | %,.0f |"
-                    + " %s |%n", median(queued), fmt(queued));
+            System.out.printf("| the same sink delivering its full queue (the pipeline's processing done before) |"
+                    + " %,.0f | %s |%n", median(queued), fmt(queued));
             double ratio = median(sink) / median(plain);
             System.out.printf("%nTarget: exactly-once ÷ plain inserts %.2f (target ≥ 0.70: %s)%n%n", ratio,
                     ratio >= 0.70 ? "met" : "NOT met");
