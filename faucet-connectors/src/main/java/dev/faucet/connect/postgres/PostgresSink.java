@@ -1,7 +1,5 @@
 package dev.faucet.connect.postgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.faucet.engine.Sink;
@@ -19,7 +17,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,7 +36,6 @@ import java.util.Set;
  * goes to the dead letters; the rest of the batch is written on the next attempt.
  */
 final class PostgresSink implements Sink {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String OFFSETS = "faucet_sink_offsets";
 
     private final ConnectorConfig config;
@@ -132,14 +128,9 @@ final class PostgresSink implements Sink {
         for (int i = 0; i < batch.size(); i++) {
             SinkRecord r = batch.records().get(i);
             try {
-                JsonNode v = JSON.readTree(r.value());
-                if (v == null || !v.isObject()) {
-                    rejected.put(i, SinkException.rejected("not-an-object", "a row is made from a JSON object's"
-                            + " fields; the value is " + (v == null ? "empty" : v.getNodeType().name()
-                            .toLowerCase(Locale.ROOT)), null));
-                } else {
-                    rows.add(table.row(i, r.offset(), v));
-                }
+                rows.add(table.row(i, r.offset(), r.value()));
+            } catch (TableShape.NotAnObject e) {
+                rejected.put(i, SinkException.rejected("not-an-object", e.getMessage(), null));
             } catch (IOException e) {
                 rejected.put(i, SinkException.rejected("not-json", "the value is not JSON", e));
             }

@@ -1,6 +1,8 @@
 package dev.faucet.connect.postgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.faucet.engine.SinkException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,11 @@ final class TableShape {
     private final List<String> key;
     private final boolean upsert;
     private final Map<Long, String> statements = new HashMap<>();
+    private final Map<String, Integer> byName = new HashMap<>();
+    private final Map<String, Integer> byLowerName = new HashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind
+            .ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private TableShape(String name, List<String> columns, boolean[] defaulted, List<String> key, boolean upsert) {
         this.name = name;
@@ -34,14 +40,18 @@ final class TableShape {
         this.defaulted = defaulted;
         this.key = key;
         this.upsert = upsert;
+        for (int i = 0; i < columns.size(); i++) {
+            byName.put(columns.get(i), i);
+            byLowerName.putIfAbsent(columns.get(i).toLowerCase(Locale.ROOT), i);
+        }
     }
 
     String name() {
         return name;
     }
 
-    /** A record ready to write: its index in the batch, its queue offset, its value per column (null: absent). */
-    record Row(int index, long offset, JsonNode[] values, long mask) {
+    /** A record ready to write: its index in the batch, its queue offset, its text per column (null: absent). */
+    record Row(int index, long offset, String[] values, long mask) {
     }
 
     static TableShape read(Connection c, String table, List<String> key, boolean upsert) throws SQLException,
@@ -87,31 +97,55 @@ final class TableShape {
         return new TableShape(table, columns, d, keys, upsert);
     }
 
-    Row row(int index, long offset, JsonNode value) {
-        JsonNode[] values = new JsonNode[columns.size()];
+    /** The text of a JSON null: written as SQL NULL (an absent field leaves a defaulted column to its default). */
+    static final String NULL = new String("null");
+
+    /** The value is JSON but not an object: it has no fields to make a row of. */
+    static final class NotAnObject extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotAnObject(String what) {
+            super("a row is made from a JSON object's fields; the value is " + what);
+        }
+    }
+
+    /**
+     * The row of a record, read straight from its JSON (no tree): each top-level field whose name is a column's
+     * (exactly, or ignoring case when no field has the exact name) gives its text; nested objects and lists their
+     * JSON; other fields are skipped.
+     */
+    Row row(int index, long offset, byte[] json) throws java.io.IOException, NotAnObject {
+        String[] values = new String[columns.size()];
+        boolean[] exact = new boolean[columns.size()];
+        try (JsonParser p = FACTORY.createParser(json)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new NotAnObject(first == null ? "empty" : first.isScalarValue() ? "a scalar" : "a list");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                Integer at = byName.get(name);
+                boolean isExact = at != null;
+                if (at == null) {
+                    at = byLowerName.get(name.toLowerCase(Locale.ROOT));
+                }
+                if (at == null || (!isExact && exact[at])) {
+                    p.skipChildren();
+                    continue;
+                }
+                exact[at] |= isExact;
+                values[at] = t == JsonToken.VALUE_NULL ? NULL : t.isStructStart() ? MAPPER.readTree(p).toString()
+                        : p.getText();
+            }
+        }
         long mask = 0;
         for (int i = 0; i < values.length; i++) {
-            JsonNode v = field(value, columns.get(i));
-            values[i] = v;
-            if (defaulted[i] && v != null) {
+            if (defaulted[i] && values[i] != null) {
                 mask |= 1L << Math.min(i, 63);
             }
         }
         return new Row(index, offset, values, mask);
-    }
-
-    private static JsonNode field(JsonNode value, String column) {
-        JsonNode v = value.get(column);
-        if (v != null) {
-            return v;
-        }
-        for (Iterator<String> it = value.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (f.equalsIgnoreCase(column)) {
-                return value.get(f);
-            }
-        }
-        return null;
     }
 
     /**
@@ -188,15 +222,11 @@ final class TableShape {
     }
 
     /** Text for PostgreSQL to convert to the column's type (the connection sends strings untyped). */
-    private static void bind(PreparedStatement ps, int p, JsonNode v) throws SQLException {
-        if (v == null || v.isNull()) {
+    private static void bind(PreparedStatement ps, int p, String v) throws SQLException {
+        if (v == null || v == NULL) {
             ps.setNull(p, Types.VARCHAR);
-        } else if (v.isTextual()) {
-            ps.setString(p, v.textValue());
-        } else if (v.isContainerNode()) {
-            ps.setString(p, v.toString());
         } else {
-            ps.setString(p, v.asText());
+            ps.setString(p, v);
         }
     }
 }

@@ -387,23 +387,44 @@ final class SinkTask implements Runnable {
     }
 
     private SinkRecord record(LogRecord lr) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header h : lr.headers()) {
-            if (!h.name().equals(H_BATCH_END)) {
-                headers.put(h.name(), h.valueAsString());
-            }
-        }
-        String t = headers.get(Task.H_TOPIC);
-        String p = headers.get(Task.H_PARTITION);
-        String o = headers.get(Task.H_OFFSET);
+        String t = Task.header(lr, Task.H_TOPIC);
+        String p = Task.header(lr, Task.H_PARTITION);
+        String o = Task.header(lr, Task.H_OFFSET);
         SinkRecord.Source source;
         try {
             source = new SinkRecord.Source(t, Integer.parseInt(p), Long.parseLong(o));
         } catch (NumberFormatException | NullPointerException e) {
             source = new SinkRecord.Source(topic, partition, lr.offset());
         }
-        return new SinkRecord(partition, lr.offset(), source, lr.keyAsString(), lr.value(), headers,
+        return new SinkRecord(partition, lr.offset(), source, lr.keyAsString(), lr.value(), new LazyHeaders(lr),
                 lr.timestampMs());
+    }
+
+    /**
+     * A record's headers (the batch marker left out) as a map made on first use: most sinks never look at them, and
+     * decoding every header of every record was a tenth of a database sink's time.
+     */
+    private static final class LazyHeaders extends java.util.AbstractMap<String, String> {
+        private final LogRecord record;
+        private Map<String, String> map;
+
+        LazyHeaders(LogRecord record) {
+            this.record = record;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            if (map == null) {
+                Map<String, String> m = new LinkedHashMap<>();
+                for (Header h : record.headers()) {
+                    if (!h.name().equals(H_BATCH_END)) {
+                        m.put(h.name(), h.valueAsString());
+                    }
+                }
+                map = java.util.Collections.unmodifiableMap(m);
+            }
+            return map.entrySet();
+        }
     }
 
     private void succeeded() {
