@@ -114,6 +114,7 @@ final class CompiledPipeline {
             case Step.Set set -> set((Map<String, Expression>) c);
             case Step.MapValue m -> (r, fx) -> {
                 r.value = eval(() -> ((Expression) c).evaluateJson(r.context()));
+                r.changed = true;
                 return true;
             };
             case Step.Drop d -> (r, fx) -> {
@@ -247,8 +248,10 @@ final class CompiledPipeline {
         };
     }
 
+    /** The value as an object, for a step that changes it (the record is marked changed). */
     static ObjectNode object(Rec r) {
         if (r.value instanceof ObjectNode o) {
+            r.changed = true;
             return o;
         }
         throw new StepRun.StepFailure(Outcome.permanent(Outcome.NOT_AN_OBJECT, "the value is "

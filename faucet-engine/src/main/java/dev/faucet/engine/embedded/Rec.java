@@ -11,8 +11,12 @@ import java.util.Map;
  */
 final class Rec {
     JsonNode value;
+    /** The value as the log gave it; outputs reuse it unless a step {@link #changed} the value. */
+    final byte[] original;
+    /** Set by every step that changes the value (set, map, drop, enrich). */
+    boolean changed;
     String key;
-    final Map<String, String> headers;
+    private Map<String, String> headers;
     /** The headers as the log gave them (steps never change headers, so outputs reuse them). */
     final java.util.List<dev.faucet.log.Header> rawHeaders;
     final long timestampMs;
@@ -21,23 +25,31 @@ final class Rec {
     final int sourcePartition;
     final long sourceOffset;
 
-    Rec(JsonNode value, String key, java.util.List<dev.faucet.log.Header> rawHeaders, long timestampMs,
-            String sourceTopic, int sourcePartition, long sourceOffset) {
+    Rec(JsonNode value, byte[] original, String key, java.util.List<dev.faucet.log.Header> rawHeaders,
+            long timestampMs, Task.Source source) {
         this.value = value;
+        this.original = original;
         this.key = key;
         this.rawHeaders = rawHeaders;
-        this.headers = new LinkedHashMap<>();
-        for (dev.faucet.log.Header h : rawHeaders) {
-            headers.put(h.name(), h.valueAsString());
-        }
         this.timestampMs = timestampMs;
         this.eventTimeMs = timestampMs;
-        this.sourceTopic = sourceTopic;
-        this.sourcePartition = sourcePartition;
-        this.sourceOffset = sourceOffset;
+        this.sourceTopic = source.topic();
+        this.sourcePartition = source.partition();
+        this.sourceOffset = source.offset();
+    }
+
+    /** The headers as text, decoded when an expression first needs them. */
+    Map<String, String> headers() {
+        if (headers == null) {
+            headers = new LinkedHashMap<>();
+            for (dev.faucet.log.Header h : rawHeaders) {
+                headers.put(h.name(), h.valueAsString());
+            }
+        }
+        return headers;
     }
 
     RecordContext context() {
-        return new RecordContext(value, key, headers, timestampMs);
+        return new RecordContext(value, key, headers(), timestampMs);
     }
 }
