@@ -110,6 +110,17 @@ public final class ConnectorConfig {
         return out;
     }
 
+    /** A problem for each environment variable that one of {@code settings} refers to and that is not set. */
+    public List<Problem> unsetVariables(String... settings) {
+        List<Problem> out = new ArrayList<>();
+        for (String s : settings) {
+            for (String v : missingVariables(s)) {
+                out.add(new Problem(s, "'" + s + "' refers to the environment variable " + v + ", which is not set"));
+            }
+        }
+        return out;
+    }
+
     private String substitute(String text, String setting) {
         Matcher m = ENV.matcher(text);
         StringBuilder out = new StringBuilder();

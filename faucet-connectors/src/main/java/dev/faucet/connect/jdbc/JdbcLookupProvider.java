@@ -38,12 +38,7 @@ public final class JdbcLookupProvider implements LookupProvider {
             problems.add(problem("query", "the query needs exactly one ?, which takes the key"
                     + " (found " + params + "): select tier, taxRate from customers where id = ?"));
         }
-        for (String s : List.of("url", "user", "password")) {
-            for (String v : config.missingVariables(s)) {
-                problems.add(problem(s, "refers to the environment variable " + v
-                        + ", which is not set"));
-            }
-        }
+        problems.addAll(config.unsetVariables("url", "user", "password"));
         return problems;
     }
 

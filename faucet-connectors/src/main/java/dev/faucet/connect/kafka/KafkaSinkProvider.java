@@ -25,11 +25,7 @@ public final class KafkaSinkProvider implements SinkProvider {
     @Override
     public List<ConnectorConfig.Problem> check(ConnectorConfig config, Guarantee guarantee) {
         List<ConnectorConfig.Problem> problems = new ArrayList<>();
-        String bootstrap = config.raw("bootstrap");
-        if (bootstrap == null || !bootstrap.matches("[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*")) {
-            problems.add(new ConnectorConfig.Problem("bootstrap", "'" + bootstrap + "' is not a list of brokers:"
-                    + " write host:port, or host:port,host:port"));
-        }
+        checkBootstrap(config, problems);
         for (String key : config.map("properties").keySet()) {
             if (OWN.contains(key)) {
                 problems.add(new ConnectorConfig.Problem("properties." + key, "the sink sets '" + key + "' itself"
@@ -37,6 +33,15 @@ public final class KafkaSinkProvider implements SinkProvider {
             }
         }
         return problems;
+    }
+
+    /** {@code bootstrap} is {@code host:port}, or several separated by commas (shared with the Kafka source). */
+    static void checkBootstrap(ConnectorConfig config, List<ConnectorConfig.Problem> problems) {
+        String bootstrap = config.raw("bootstrap");
+        if (bootstrap == null || !bootstrap.matches("[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*")) {
+            problems.add(new ConnectorConfig.Problem("bootstrap", "'" + bootstrap + "' is not a list of brokers:"
+                    + " write host:port, or host:port,host:port"));
+        }
     }
 
     @Override

@@ -17,11 +17,7 @@ public final class KafkaSourceProvider implements SourceProvider {
     @Override
     public List<ConnectorConfig.Problem> check(ConnectorConfig config) {
         List<ConnectorConfig.Problem> problems = new ArrayList<>();
-        String bootstrap = config.raw("bootstrap");
-        if (bootstrap == null || !bootstrap.matches("[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*")) {
-            problems.add(new ConnectorConfig.Problem("bootstrap", "'" + bootstrap + "' is not a list of brokers:"
-                    + " write host:port, or host:port,host:port"));
-        }
+        KafkaSinkProvider.checkBootstrap(config, problems);
         String topic = config.raw("topic");
         if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             problems.add(new ConnectorConfig.Problem("topic", "'" + topic + "' is not a Kafka topic name"));

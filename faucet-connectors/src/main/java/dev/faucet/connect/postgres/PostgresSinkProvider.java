@@ -57,11 +57,7 @@ public final class PostgresSinkProvider implements SinkProvider {
                 }
             }
         }
-        for (String s : List.of("url", "user", "password")) {
-            for (String v : config.missingVariables(s)) {
-                problems.add(problem(s, "refers to the environment variable " + v + ", which is not set"));
-            }
-        }
+        problems.addAll(config.unsetVariables("url", "user", "password"));
         return problems;
     }
 

@@ -64,10 +64,7 @@ public final class WebhookSinkProvider implements SinkProvider {
     }
 
     private static void checkVariables(ConnectorConfig config, String setting, List<ConnectorConfig.Problem> problems) {
-        for (String variable : config.missingVariables(setting)) {
-            problems.add(problem(setting, "'" + setting + "' refers to the environment variable " + variable
-                    + ", which is not set"));
-        }
+        problems.addAll(config.unsetVariables(setting));
     }
 
     /** Each header as written must be sendable, and its value's variables set. */
